@@ -1,0 +1,119 @@
+using ECommerce.LocalHost.Queue;
+using ECommerce.Runtime.Events;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Host.Tests;
+
+public sealed class SqliteQueueTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("queue-tests").FullName;
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private SqliteQueue NewQueue(int maxReceiveCount = 3) =>
+        new(Path.Combine(_directory, "queue.db"), "orders", new QueueOptions { VisibilityTimeout = TimeSpan.FromSeconds(30), MaxReceiveCount = maxReceiveCount }, _clock);
+
+    private static readonly Dictionary<string, string> OrderAttributes = new() { ["orderId"] = "o-1" };
+
+    [Fact]
+    public async Task Receive_HidesTheMessage_UntilTheVisibilityTimeoutPasses()
+    {
+        var queue = NewQueue();
+        await queue.SendAsync("{}", OrderAttributes, TestContext.Current.CancellationToken);
+
+        var first = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+        var whileHidden = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var again = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+
+        Assert.Single(first);
+        Assert.Empty(whileHidden);
+        Assert.Equal(2, Assert.Single(again).ReceiveCount);
+        Assert.Equal("o-1", again[0].Attributes["orderId"]);
+    }
+
+    [Fact]
+    public async Task Delete_WithAStaleReceiptHandle_DeletesNothing()
+    {
+        var queue = NewQueue();
+        await queue.SendAsync("{}", OrderAttributes, TestContext.Current.CancellationToken);
+        var stale = (await queue.ReceiveAsync(1, TestContext.Current.CancellationToken))[0].ReceiptHandle;
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var current = (await queue.ReceiveAsync(1, TestContext.Current.CancellationToken))[0].ReceiptHandle;
+
+        Assert.False(await queue.DeleteAsync(stale, TestContext.Current.CancellationToken));
+        Assert.True(await queue.DeleteAsync(current, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await queue.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Receive_PastMaxReceiveCount_MovesTheMessageToTheDeadLetterQueue_AndRedriveBringsItBack()
+    {
+        var queue = NewQueue(maxReceiveCount: 2);
+        await queue.SendAsync("poison", OrderAttributes, TestContext.Current.CancellationToken);
+        await queue.SendAsync("good", OrderAttributes, TestContext.Current.CancellationToken);
+        for (var receive = 0; receive < 2; receive++)
+        {
+            var batch = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+            await queue.DeleteAsync(batch.Single(m => m.Body == "good").ReceiptHandle, TestContext.Current.CancellationToken);
+            await queue.SendAsync("good", OrderAttributes, TestContext.Current.CancellationToken);
+            _clock.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        var afterLimit = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+
+        Assert.Equal("good", Assert.Single(afterLimit).Body);
+        Assert.Equal("poison", Assert.Single(await queue.ListDeadLettersAsync(TestContext.Current.CancellationToken)).Body);
+        Assert.Equal(1, await queue.RedriveDeadLettersAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await queue.CountDeadLettersAsync(TestContext.Current.CancellationToken));
+        var redriven = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+        Assert.Equal(1, redriven.Single(m => m.Body == "poison").ReceiveCount);
+    }
+
+    [Fact]
+    public async Task SentMessages_SurviveANewQueueOverTheSameFile()
+    {
+        await NewQueue().SendAsync("{\"customerId\":\"c-1\"}", OrderAttributes, TestContext.Current.CancellationToken);
+
+        var reopened = NewQueue();
+
+        Assert.Equal("{\"customerId\":\"c-1\"}", Assert.Single(await reopened.ReceiveAsync(10, TestContext.Current.CancellationToken)).Body);
+    }
+
+    [Fact]
+    public async Task EventSource_DeletesSucceededMessages_AndRedeliversOnlyBatchItemFailures()
+    {
+        var queue = NewQueue();
+        var first = await queue.SendAsync("a", OrderAttributes, TestContext.Current.CancellationToken);
+        var second = await queue.SendAsync("b", OrderAttributes, TestContext.Current.CancellationToken);
+        var delivered = new List<SqsEvent>();
+        var source = new SqsEventSource(queue, (sqsEvent, _) =>
+        {
+            delivered.Add(sqsEvent);
+            return Task.FromResult(new SqsBatchResponse([new SqsBatchItemFailure(second)]));
+        }, NullLogger<SqsEventSource>.Instance);
+
+        await source.DeliverOneBatchAsync(TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        await source.DeliverOneBatchAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([first, second], delivered[0].Records.Select(r => r.MessageId));
+        Assert.Equal([second], delivered[1].Records.Select(r => r.MessageId));
+        Assert.Equal("o-1", delivered[1].Records[0].MessageAttributes!["orderId"].StringValue);
+        Assert.Equal("2", delivered[1].Records[0].Attributes!["ApproximateReceiveCount"]);
+    }
+
+    [Fact]
+    public async Task EventSource_WhenTheFunctionThrows_KeepsTheWholeBatch()
+    {
+        var queue = NewQueue();
+        await queue.SendAsync("a", OrderAttributes, TestContext.Current.CancellationToken);
+        var source = new SqsEventSource(queue, (_, _) => throw new InvalidOperationException("boom"), NullLogger<SqsEventSource>.Instance);
+
+        await source.DeliverOneBatchAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, await queue.CountAsync(TestContext.Current.CancellationToken));
+    }
+}
