@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using StatesLanguage.Intrinsics;
+using StatesLanguage.Json;
+
+namespace StatesLanguage.Runtime;
+
+/// <summary>InputPath, Parameters/ResultSelector templates, ResultPath and OutputPath, with AWS's error texts.</summary>
+internal static class DataFlow
+{
+    /// <summary>InputPath/OutputPath/ItemsPath: null means an empty object; "$" the whole value.</summary>
+    public static JsonNode? SelectPath(string? path, JsonNode? input, JsonNode? context, string field)
+    {
+        if (path is null)
+        {
+            return new JsonObject();
+        }
+        if (path == "$")
+        {
+            return input;
+        }
+        var parsed = JsonPath.Parse(path);
+        var root = parsed.IsContextPath ? context : input;
+        if (!parsed.TryEvaluate(root, out var value))
+        {
+            throw new RuntimeFailure($"Invalid path '{path}' : No results for path: {Normalize(parsed)}");
+        }
+        return JsonUtil.Clone(value);
+    }
+
+    private static string Normalize(JsonPath path)
+    {
+        var text = path.IsContextPath ? "$$" : "$";
+        foreach (var segment in path.Segments)
+        {
+            text += segment switch
+            {
+                JsonPath.NameSegment n => $"['{n.Name}']",
+                JsonPath.IndexSegment i => $"[{i.Index}]",
+                _ => "",
+            };
+        }
+        return text;
+    }
+
+    /// <summary>Evaluates a payload template: keys ending in ".$" take a path or intrinsic function value.</summary>
+    public static JsonNode? EvaluateTemplate(JsonNode? template, JsonNode? input, JsonNode? context)
+    {
+        switch (template)
+        {
+            case JsonObject obj:
+                var result = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    if (key.EndsWith(".$", StringComparison.Ordinal) && JsonUtil.TryGetString(value, out var expression))
+                    {
+                        result[key[..^2]] = EvaluateExpression(expression, key, input, context);
+                    }
+                    else
+                    {
+                        result[key] = EvaluateTemplate(value, input, context);
+                    }
+                }
+                return result;
+            case JsonArray array:
+                return new JsonArray(array.Select(item => EvaluateTemplate(item, input, context)).ToArray());
+            default:
+                return JsonUtil.Clone(template);
+        }
+    }
+
+    private static JsonNode? EvaluateExpression(string expression, string field, JsonNode? input, JsonNode? context)
+    {
+        if (IntrinsicFunctions.IsIntrinsic(expression))
+        {
+            try
+            {
+                return IntrinsicFunctions.Evaluate(expression, input, context);
+            }
+            catch (StatesException ex) when (ex.Error == StatesErrors.Runtime)
+            {
+                throw new RuntimeFailure(ex.Cause ?? ex.Message);
+            }
+        }
+        var path = JsonPath.Parse(expression);
+        var root = path.IsContextPath ? context : input;
+        if (!path.TryEvaluate(root, out var value))
+        {
+            throw new RuntimeFailure(
+                $"The JsonPath argument for the field '{field}' could not find any values in the input '{JsonUtil.Serialize(root)}' with the path '{expression}'");
+        }
+        return JsonUtil.Clone(value);
+    }
+
+    /// <summary>Places <paramref name="result"/> into <paramref name="rawInput"/> at a reference path, creating objects on the way.</summary>
+    public static JsonNode? ApplyResultPath(string? resultPath, JsonNode? rawInput, JsonNode? result)
+    {
+        if (resultPath is null)
+        {
+            return JsonUtil.Clone(rawInput);
+        }
+        if (resultPath == "$")
+        {
+            return JsonUtil.Clone(result);
+        }
+        var path = JsonPath.Parse(resultPath);
+        var root = JsonUtil.Clone(rawInput);
+        if (root is not JsonObject && root is not JsonArray)
+        {
+            throw new RuntimeFailure(
+                $"Invalid path '{resultPath}': Unable to apply ResultPath to the input '{JsonUtil.Serialize(rawInput)}' because it is not a JSON object");
+        }
+        JsonNode current = root;
+        var segments = path.Segments;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var last = i == segments.Count - 1;
+            switch (segments[i])
+            {
+                case JsonPath.NameSegment name when current is JsonObject obj:
+                    if (last)
+                    {
+                        obj[name.Name] = JsonUtil.Clone(result);
+                    }
+                    else
+                    {
+                        if (obj[name.Name] is not (JsonObject or JsonArray))
+                        {
+                            obj[name.Name] = new JsonObject();
+                        }
+                        current = obj[name.Name]!;
+                    }
+                    break;
+                case JsonPath.IndexSegment index when current is JsonArray array && index.Index >= 0 && index.Index < array.Count:
+                    if (last)
+                    {
+                        array[index.Index] = JsonUtil.Clone(result);
+                    }
+                    else
+                    {
+                        current = array[index.Index] ?? throw new RuntimeFailure($"Invalid path '{resultPath}': the array element is null");
+                    }
+                    break;
+                default:
+                    throw new RuntimeFailure(
+                        $"Invalid path '{resultPath}': Unable to apply ResultPath to the input '{JsonUtil.Serialize(rawInput)}'");
+            }
+        }
+        return root;
+    }
+}

@@ -1,0 +1,806 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using StatesLanguage.Definition;
+using StatesLanguage.Integrations;
+using StatesLanguage.Json;
+
+namespace StatesLanguage.Runtime;
+
+/// <summary>Runs one execution's definition: states, data flow, retries, catches and history events.</summary>
+internal sealed class Interpreter(Execution execution)
+{
+    private readonly StepFunctionsEngine _engine = execution.Engine;
+    private EngineClock Clock => _engine.Clock;
+
+    public async Task RunAsync(ExecutionCheckpoint? startFrom)
+    {
+        var definition = execution.StateMachine.Definition;
+        var root = new Lane();
+        var scope = new RunScope(
+            (prev, type, details) => execution.Append(prev, type, details),
+            BuildExecutionContext(execution.ExecutionArn, execution.Name, execution.ParsedInput, execution.StartDate),
+            TopLevel: true,
+            execution.ExecutionArn);
+        using var timeout = definition.TimeoutSeconds is { } seconds ? Clock.TimeoutSource(TimeSpan.FromSeconds(seconds)) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(execution.AbortToken, timeout?.Token ?? CancellationToken.None);
+        JsonNode? input = execution.ParsedInput;
+        var startAt = definition.StartAt;
+        try
+        {
+            if (startFrom is null)
+            {
+                root.Last = execution.Append(0, "ExecutionStarted", new JsonObject
+                {
+                    ["input"] = execution.Input,
+                    ["inputDetails"] = Truncated(),
+                    ["roleArn"] = execution.StateMachine.RoleArn,
+                });
+            }
+            else
+            {
+                startAt = startFrom.StateName;
+                input = JsonUtil.Parse(startFrom.StateInput);
+                root.Last = startFrom.LastEventId;
+            }
+            var output = await RunWorkflowAsync(definition, startAt, input, root, scope, linked.Token).ConfigureAwait(false);
+            execution.Append(root.Last, "ExecutionSucceeded", new JsonObject
+            {
+                ["output"] = JsonUtil.Serialize(output),
+                ["outputDetails"] = Truncated(),
+            }, terminal: true);
+            execution.Complete(ExecutionStatus.SUCCEEDED, output, null, null);
+        }
+        catch (OperationCanceledException) when (execution.AbortToken.IsCancellationRequested)
+        {
+            var (error, cause) = execution.AbortReason;
+            var details = new JsonObject();
+            if (error is not null)
+            {
+                details["error"] = error;
+            }
+            if (cause is not null)
+            {
+                details["cause"] = cause;
+            }
+            execution.Append(root.Last, "ExecutionAborted", details, terminal: true);
+            execution.Complete(ExecutionStatus.ABORTED, null, error, cause);
+        }
+        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
+        {
+            execution.Append(root.Last, "ExecutionTimedOut", new JsonObject { ["error"] = StatesErrors.Timeout }, terminal: true);
+            execution.Complete(ExecutionStatus.TIMED_OUT, null, StatesErrors.Timeout, null);
+        }
+        catch (StatesException ex)
+        {
+            Fail(root, ex.Error, ex.Cause);
+        }
+        catch (HistoryLimitExceededException ex)
+        {
+            Fail(root, StatesErrors.Runtime, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            Fail(root, StatesErrors.Runtime, "Internal engine error: " + ex.Message);
+        }
+    }
+
+    private void Fail(Lane lane, string? error, string? cause)
+    {
+        var details = new JsonObject();
+        if (error is not null)
+        {
+            details["error"] = error;
+        }
+        if (cause is not null)
+        {
+            details["cause"] = cause;
+        }
+        execution.Append(lane.Last, "ExecutionFailed", details, terminal: true);
+        execution.Complete(ExecutionStatus.FAILED, null, error, cause);
+    }
+
+    private static JsonObject Truncated() => new() { ["truncated"] = false };
+
+    internal static JsonObject BuildExecutionContext(string executionArn, string name, JsonNode? input, DateTimeOffset startTime)
+    {
+        // arn:aws:states:region:account:execution:machine:name
+        var parts = executionArn.Split(':');
+        var machineName = parts.Length > 6 ? parts[6].Split('/')[0] : "";
+        var machineArn = string.Join(':', parts.Take(5)) + ":stateMachine:" + machineName;
+        return new JsonObject
+        {
+            ["Execution"] = new JsonObject
+            {
+                ["Id"] = executionArn,
+                ["Input"] = JsonUtil.Clone(input),
+                ["StartTime"] = Timestamps.Format(startTime),
+                ["Name"] = name,
+                ["RoleArn"] = "arn:aws:iam::" + (parts.Length > 4 ? parts[4] : "") + ":role/StepFunctionsLocalRole",
+                ["RedriveCount"] = 0,
+            },
+            ["StateMachine"] = new JsonObject { ["Id"] = machineArn, ["Name"] = machineName },
+        };
+    }
+
+    private JsonObject StateContext(RunScope scope, StateDefinition state, DateTimeOffset entered, int? retryCount)
+    {
+        var context = (JsonObject)scope.ExecutionContext.DeepClone();
+        if (scope.TopLevel)
+        {
+            context["Execution"]!["RoleArn"] = execution.StateMachine.RoleArn;
+        }
+        var stateObj = new JsonObject { ["Name"] = state.Name, ["EnteredTime"] = Timestamps.Format(entered) };
+        if (retryCount is not null)
+        {
+            stateObj["RetryCount"] = retryCount.Value;
+        }
+        context["State"] = stateObj;
+        return context;
+    }
+
+    private async Task<JsonNode?> RunWorkflowAsync(Workflow workflow, string startAt, JsonNode? input, Lane lane, RunScope scope, CancellationToken ct)
+    {
+        var name = startAt;
+        var retryCounts = new Dictionary<string, int>();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var state = workflow.States[name];
+            if (scope.TopLevel)
+            {
+                execution.SetCheckpoint(new ExecutionCheckpoint(name, JsonUtil.Serialize(input), (int)lane.Last, retryCounts));
+            }
+            var (output, next) = await RunStateAsync(state, input, lane, scope, ct).ConfigureAwait(false);
+            if (next is null)
+            {
+                return output;
+            }
+            input = output;
+            name = next;
+        }
+    }
+
+    private async Task<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope, CancellationToken ct)
+    {
+        if (state.QueryLanguage == "JSONata" || execution.StateMachine.Definition.QueryLanguage == "JSONata")
+        {
+            throw new StatesException(StatesErrors.Runtime, $"The state '{state.Name}' uses JSONata, which this engine does not evaluate yet.");
+        }
+        var enteredTime = Clock.Now;
+        var enteredId = lane.Last = scope.Append(lane.Last, state.Type + "StateEntered", new JsonObject
+        {
+            ["name"] = state.Name,
+            ["input"] = JsonUtil.Serialize(input),
+            ["inputDetails"] = Truncated(),
+        });
+        try
+        {
+            var (output, next) = state.Type switch
+            {
+                "Pass" => RunPass(state, input, scope, enteredTime),
+                "Choice" => RunChoice(state, input, scope, enteredTime),
+                "Succeed" => (OutputOf(state, DataFlow.SelectPath(state.InputPath, input, StateContext(scope, state, enteredTime, null), "InputPath"), scope, enteredTime), null),
+                "Fail" => throw FailState(state, input, scope, enteredTime),
+                "Wait" => await RunWaitAsync(state, input, scope, enteredTime, ct).ConfigureAwait(false),
+                "Task" or "Parallel" or "Map" => await RunWithRetryAsync(state, input, lane, scope, enteredTime, ct).ConfigureAwait(false),
+                _ => throw new RuntimeFailure($"Unsupported state type '{state.Type}'."),
+            };
+            if (state.Type is "Pass" or "Choice" or "Succeed" or "Wait")
+            {
+                CheckSize(state, output);
+                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", ExitDetails(state, output));
+            }
+            return (output, next);
+        }
+        catch (RuntimeFailure failure)
+        {
+            throw new StatesException(StatesErrors.Runtime,
+                $"An error occurred while executing the state '{state.Name}' (entered at the event id #{enteredId}). {failure.Message}");
+        }
+    }
+
+    private static JsonObject ExitDetails(StateDefinition state, JsonNode? output) => new()
+    {
+        ["name"] = state.Name,
+        ["output"] = JsonUtil.Serialize(output),
+        ["outputDetails"] = Truncated(),
+    };
+
+    private void CheckSize(StateDefinition state, JsonNode? output)
+    {
+        if (JsonUtil.Utf8Size(JsonUtil.Serialize(output)) > _engine.Options.MaxPayloadBytes)
+        {
+            throw new StatesException(StatesErrors.DataLimitExceeded,
+                $"The state/task '{state.Name}' returned a result with a size exceeding the maximum number of bytes service limit.");
+        }
+    }
+
+    private JsonNode? OutputOf(StateDefinition state, JsonNode? value, RunScope scope, DateTimeOffset entered) =>
+        DataFlow.SelectPath(state.OutputPath, value, StateContext(scope, state, entered, null), "OutputPath");
+
+    private (JsonNode?, string?) RunPass(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered)
+    {
+        var context = StateContext(scope, state, entered, null);
+        var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+        JsonNode? result = state.HasResult
+            ? JsonUtil.Clone(state.Result)
+            : state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
+        var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result);
+        return (DataFlow.SelectPath(state.OutputPath, combined, context, "OutputPath"), state.Next);
+    }
+
+    private (JsonNode?, string?) RunChoice(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered)
+    {
+        var context = StateContext(scope, state, entered, null);
+        var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+        var next = state.Choices.FirstOrDefault(rule => ChoiceEvaluator.Evaluate(rule, effective, context))?.Next ?? state.Default;
+        if (next is null)
+        {
+            throw new StatesException(StatesErrors.NoChoiceMatched, $"No Matches! for state '{state.Name}'");
+        }
+        return (DataFlow.SelectPath(state.OutputPath, effective, context, "OutputPath"), next);
+    }
+
+    private StatesException FailState(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered)
+    {
+        var context = StateContext(scope, state, entered, null);
+        var error = state.Error ?? (state.ErrorPath is null ? null : FailField(state.ErrorPath, "ErrorPath", input, context));
+        var cause = state.Cause ?? (state.CausePath is null ? null : FailField(state.CausePath, "CausePath", input, context));
+        return new StatesException(error!, cause);
+    }
+
+    private static string FailField(string expression, string field, JsonNode? input, JsonNode? context)
+    {
+        var value = Intrinsics.IntrinsicFunctions.IsIntrinsic(expression)
+            ? Intrinsics.IntrinsicFunctions.Evaluate(expression, input, context)
+            : DataFlow.SelectPath(expression, input, context, field);
+        return JsonUtil.TryGetString(value, out var s)
+            ? s
+            : throw new RuntimeFailure($"The {field} field must reference a string, but found: {JsonUtil.Serialize(value)}");
+    }
+
+    private async Task<(JsonNode?, string?)> RunWaitAsync(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered, CancellationToken ct)
+    {
+        var context = StateContext(scope, state, entered, null);
+        var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+        TimeSpan delay;
+        if (state.Seconds is not null)
+        {
+            delay = TimeSpan.FromSeconds(JsonUtil.TryGetDouble(state.Seconds, out var s) ? s : 0);
+        }
+        else if (state.SecondsPath is not null)
+        {
+            var path = JsonPath.Parse(state.SecondsPath);
+            if (!path.TryEvaluate(path.IsContextPath ? context : effective, out var value))
+            {
+                throw new RuntimeFailure($"The SecondsPath parameter does not reference an input value: {state.SecondsPath}");
+            }
+            if (!JsonUtil.TryGetNumber(value, out var seconds) || decimal.Truncate(seconds) != seconds)
+            {
+                throw new RuntimeFailure($"The SecondsPath parameter cannot be parsed as a long value: {state.SecondsPath} == {JsonUtil.Serialize(value)}");
+            }
+            if (seconds < 0)
+            {
+                throw new RuntimeFailure($"The SecondsPath parameter references a negative value: {state.SecondsPath} == {JsonUtil.Serialize(value)}");
+            }
+            delay = TimeSpan.FromSeconds((double)seconds);
+        }
+        else
+        {
+            string text;
+            if (state.Timestamp is not null)
+            {
+                text = state.Timestamp;
+            }
+            else
+            {
+                var path = JsonPath.Parse(state.TimestampPath!);
+                if (!path.TryEvaluate(path.IsContextPath ? context : effective, out var value))
+                {
+                    throw new RuntimeFailure($"The TimestampPath parameter does not reference an input value: {state.TimestampPath}");
+                }
+                text = JsonUtil.TryGetString(value, out var t) ? t : JsonUtil.Serialize(value);
+                if (!Timestamps.TryParse(text, out _))
+                {
+                    throw new RuntimeFailure(
+                        $"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {state.TimestampPath} == {text}");
+                }
+            }
+            if (!Timestamps.TryParse(text, out var until))
+            {
+                throw new RuntimeFailure($"The Timestamp parameter is not a valid ISO-8601 extended offset date-time: {text}");
+            }
+            delay = until - Clock.Now;
+        }
+        await Clock.DelayAsync(delay, ct).ConfigureAwait(false);
+        return (DataFlow.SelectPath(state.OutputPath, effective, context, "OutputPath"), state.Next);
+    }
+
+    private async Task<(JsonNode?, string?)> RunWithRetryAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope, DateTimeOffset entered, CancellationToken ct)
+    {
+        var retryCounts = new int[state.Retry.Count];
+        var attempt = 0;
+        while (true)
+        {
+            try
+            {
+                var context = StateContext(scope, state, entered, attempt);
+                var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+                var result = state.Type switch
+                {
+                    "Task" => await RunTaskAsync(state, effective, lane, scope, context, attempt, ct).ConfigureAwait(false),
+                    "Parallel" => await RunParallelAsync(state, effective, lane, scope, context, ct).ConfigureAwait(false),
+                    _ => await RunMapAsync(state, effective, lane, scope, context, ct).ConfigureAwait(false),
+                };
+                if (state.ResultSelector is not null)
+                {
+                    result = DataFlow.EvaluateTemplate(state.ResultSelector, result, context);
+                }
+                var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result);
+                var output = DataFlow.SelectPath(state.OutputPath, combined, context, "OutputPath");
+                CheckSize(state, output);
+                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", ExitDetails(state, output));
+                return (output, state.Next);
+            }
+            catch (StatesException ex) when (ex.Error != StatesErrors.Runtime)
+            {
+                var index = IndexOfMatch(state.Retry.Select(r => r.ErrorEquals), ex.Error);
+                if (index >= 0 && retryCounts[index] < state.Retry[index].MaxAttempts)
+                {
+                    var delay = BackoffDelay(state.Retry[index], retryCounts[index]);
+                    retryCounts[index]++;
+                    attempt++;
+                    await Clock.DelayAsync(delay, ct).ConfigureAwait(false);
+                    continue;
+                }
+                if (state.Type is "Parallel" or "Map")
+                {
+                    lane.Last = scope.Append(lane.Last, state.Type + "StateFailed", null);
+                }
+                var catchIndex = IndexOfMatch(state.Catch.Select(c => c.ErrorEquals), ex.Error);
+                if (catchIndex < 0)
+                {
+                    throw;
+                }
+                var catcher = state.Catch[catchIndex];
+                var errorOutput = new JsonObject { ["Error"] = ex.Error, ["Cause"] = ex.Cause };
+                var caught = DataFlow.ApplyResultPath(catcher.ResultPath, input, errorOutput);
+                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", ExitDetails(state, caught));
+                return (caught, catcher.Next);
+            }
+        }
+    }
+
+    internal static TimeSpan BackoffDelay(Retrier retrier, int retriesSoFar, Random? random = null)
+    {
+        var seconds = retrier.IntervalSeconds * Math.Pow(retrier.BackoffRate, retriesSoFar);
+        if (retrier.MaxDelaySeconds is { } max)
+        {
+            seconds = Math.Min(seconds, max);
+        }
+        if (retrier.JitterStrategy == "FULL")
+        {
+            seconds = (random ?? Random.Shared).NextDouble() * seconds;
+        }
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The first entry whose ErrorEquals matches, with AWS's wildcard rules.</summary>
+    internal static int IndexOfMatch(IEnumerable<IReadOnlyList<string>> entries, string error)
+    {
+        var i = 0;
+        foreach (var errorEquals in entries)
+        {
+            if (ErrorMatches(errorEquals, error))
+            {
+                return i;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    internal static bool ErrorMatches(IReadOnlyList<string> errorEquals, string error)
+    {
+        if (errorEquals.Contains(error))
+        {
+            return true;
+        }
+        var terminal = error is StatesErrors.Runtime or StatesErrors.DataLimitExceeded;
+        if (errorEquals.Contains(StatesErrors.All) && !terminal)
+        {
+            return true;
+        }
+        return errorEquals.Contains(StatesErrors.TaskFailed) && !terminal && error != StatesErrors.Timeout
+            && error != StatesErrors.HeartbeatTimeout;
+    }
+
+    private async Task<JsonNode?> RunTaskAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context, int attempt, CancellationToken ct)
+    {
+        var resource = new TaskResource(state.Resource!);
+        string? token = null;
+        if (resource.WaitForTaskToken)
+        {
+            token = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+            context["Task"] = new JsonObject { ["Token"] = token };
+        }
+        var parameters = state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
+        var timeout = ResolveSeconds(state.TimeoutSeconds, state.TimeoutSecondsPath, "TimeoutSecondsPath", effective);
+        var heartbeat = ResolveSeconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, "HeartbeatSecondsPath", effective);
+        var lambda = resource.IsLambdaFunctionArn;
+        if (lambda)
+        {
+            var scheduled = new JsonObject { ["resource"] = resource.Arn, ["input"] = JsonUtil.Serialize(parameters), ["inputDetails"] = Truncated() };
+            if (timeout is not null)
+            {
+                scheduled["timeoutInSeconds"] = timeout.Value;
+            }
+            lane.Last = scope.Append(lane.Last, "LambdaFunctionScheduled", scheduled);
+            lane.Last = scope.Append(lane.Last, "LambdaFunctionStarted", null);
+        }
+        else
+        {
+            var scheduled = new JsonObject
+            {
+                ["resourceType"] = resource.ResourceType,
+                ["resource"] = resource.ResourceName,
+                ["region"] = _engine.Options.Region,
+                ["parameters"] = JsonUtil.Serialize(parameters),
+            };
+            if (timeout is not null)
+            {
+                scheduled["timeoutInSeconds"] = timeout.Value;
+            }
+            if (heartbeat is not null)
+            {
+                scheduled["heartbeatInSeconds"] = heartbeat.Value;
+            }
+            lane.Last = scope.Append(lane.Last, "TaskScheduled", scheduled);
+            lane.Last = scope.Append(lane.Last, "TaskStarted", TaskDetails(resource));
+        }
+        JsonNode? result;
+        try
+        {
+            result = await InvokeTaskAsync(state, resource, parameters, token, timeout, heartbeat, lane, scope, attempt, ct).ConfigureAwait(false);
+            if (JsonUtil.Utf8Size(JsonUtil.Serialize(result)) > _engine.Options.MaxPayloadBytes)
+            {
+                throw new StatesException(StatesErrors.DataLimitExceeded,
+                    $"The state/task '{state.Name}' returned a result with a size exceeding the maximum number of bytes service limit.");
+            }
+        }
+        catch (StatesException ex)
+        {
+            var timedOut = ex.Error is StatesErrors.Timeout or StatesErrors.HeartbeatTimeout;
+            var details = lambda ? new JsonObject() : TaskDetails(resource);
+            details["error"] = ex.Error;
+            if (ex.Cause is not null)
+            {
+                details["cause"] = ex.Cause;
+            }
+            var type = lambda ? (timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed") : (timedOut ? "TaskTimedOut" : "TaskFailed");
+            lane.Last = scope.Append(lane.Last, type, details);
+            throw;
+        }
+        var succeeded = lambda ? new JsonObject() : TaskDetails(resource);
+        succeeded["output"] = JsonUtil.Serialize(result);
+        succeeded["outputDetails"] = Truncated();
+        lane.Last = scope.Append(lane.Last, lambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", succeeded);
+        return result;
+    }
+
+    private static JsonObject TaskDetails(TaskResource resource) => new()
+    {
+        ["resourceType"] = resource.ResourceType,
+        ["resource"] = resource.ResourceName,
+    };
+
+    private static int? ResolveSeconds(int? literal, string? path, string field, JsonNode? input)
+    {
+        if (literal is not null || path is null)
+        {
+            return literal;
+        }
+        var value = DataFlow.SelectPath(path, input, null, field);
+        if (!JsonUtil.TryGetNumber(value, out var n) || decimal.Truncate(n) != n || n <= 0)
+        {
+            throw new RuntimeFailure($"The {field} field must reference a positive integer: {path} == {JsonUtil.Serialize(value)}");
+        }
+        return (int)n;
+    }
+
+    private async Task<JsonNode?> InvokeTaskAsync(StateDefinition state, TaskResource resource, JsonNode? parameters, string? token,
+        int? timeout, int? heartbeat, Lane lane, RunScope scope, int attempt, CancellationToken ct)
+    {
+        using var timeoutSource = timeout is not null ? Clock.TimeoutSource(TimeSpan.FromSeconds(timeout.Value)) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource?.Token ?? CancellationToken.None);
+        try
+        {
+            if (execution.Mocks is { } mocks && mocks.IsMocked(state.Name))
+            {
+                var mocked = mocks.Next(state.Name);
+                if (mocked.Error is not null)
+                {
+                    throw new StatesException(mocked.Error, mocked.Cause);
+                }
+                return JsonUtil.Clone(mocked.Return);
+            }
+            var integration = _engine.FindIntegration(resource)
+                ?? throw new StatesException(StatesErrors.TaskFailed, $"No integration is registered for the resource '{resource.Arn}'.");
+            var invocation = new TaskInvocation(resource, parameters, token, scope.ExecutionArn, state.Name, attempt);
+            if (token is null)
+            {
+                return await integration.InvokeAsync(invocation, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            var waiter = _engine.RegisterToken(token);
+            try
+            {
+                var submitted = await integration.InvokeAsync(invocation, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+                var details = TaskDetails(resource);
+                details["output"] = JsonUtil.Serialize(submitted);
+                details["outputDetails"] = Truncated();
+                lane.Last = scope.Append(lane.Last, "TaskSubmitted", details);
+                return await WaitForTokenAsync(waiter, heartbeat, linked.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _engine.ReleaseToken(token);
+            }
+        }
+        catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && !ct.IsCancellationRequested)
+        {
+            throw new StatesException(StatesErrors.Timeout, null);
+        }
+    }
+
+    private async Task<JsonNode?> WaitForTokenAsync(TaskTokenWaiter waiter, int? heartbeat, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (heartbeat is null)
+            {
+                return await waiter.Result.Task.WaitAsync(ct).ConfigureAwait(false);
+            }
+            var beat = waiter.NextHeartbeat;
+            using var heartbeatSource = Clock.TimeoutSource(TimeSpan.FromSeconds(heartbeat.Value));
+            var expired = Task.Delay(Timeout.Infinite, heartbeatSource.Token);
+            var winner = await Task.WhenAny(waiter.Result.Task, beat, expired).WaitAsync(ct).ConfigureAwait(false);
+            if (winner == waiter.Result.Task)
+            {
+                return await waiter.Result.Task.ConfigureAwait(false);
+            }
+            if (winner == expired)
+            {
+                throw new StatesException(StatesErrors.HeartbeatTimeout, null);
+            }
+        }
+    }
+
+    private async Task<JsonNode?> RunParallelAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context, CancellationToken ct)
+    {
+        var branchInput = state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
+        lane.Last = scope.Append(lane.Last, "ParallelStateStarted", null);
+        var results = new JsonNode?[state.Branches.Count];
+        var lanes = state.Branches.Select(_ => new Lane { Last = lane.Last }).ToArray();
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        StatesException? firstError = null;
+        var errorLock = new Lock();
+        await RunConcurrentAsync(state.Branches.Count, async worker =>
+        {
+            try
+            {
+                var branch = state.Branches[worker];
+                results[worker] = await RunWorkflowAsync(branch, branch.StartAt, JsonUtil.Clone(branchInput), lanes[worker], scope, failFast.Token).ConfigureAwait(false);
+            }
+            catch (StatesException ex)
+            {
+                lock (errorLock)
+                {
+                    firstError ??= ex;
+                }
+                await failFast.CancelAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Another branch failed, or the execution stopped; the caller decides which.
+            }
+        }).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        lane.Last = Math.Max(lane.Last, lanes.Length == 0 ? lane.Last : lanes.Max(l => l.Last));
+        if (firstError is not null)
+        {
+            throw firstError;
+        }
+        lane.Last = scope.Append(lane.Last, "ParallelStateSucceeded", null);
+        return new JsonArray(results);
+    }
+
+    private async Task<JsonNode?> RunMapAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context, CancellationToken ct)
+    {
+        var itemsNode = DataFlow.SelectPath(state.ItemsPath, effective, context, "ItemsPath");
+        if (itemsNode is not JsonArray items)
+        {
+            throw new RuntimeFailure($"Invalid path '{state.ItemsPath}': The path does not reference an array: {JsonUtil.Serialize(itemsNode)}");
+        }
+        var maxConcurrency = MapSettings.MaxConcurrency(state, effective);
+        var processor = state.ItemProcessor!;
+        var distributed = processor.Mode == "DISTRIBUTED";
+        var selector = state.ItemSelector ?? state.Parameters;
+        var inputs = new List<JsonNode?>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (selector is null)
+            {
+                inputs.Add(JsonUtil.Clone(items[i]));
+                continue;
+            }
+            var itemContext = (JsonObject)context.DeepClone();
+            itemContext["Map"] = new JsonObject { ["Item"] = new JsonObject { ["Index"] = i, ["Value"] = JsonUtil.Clone(items[i]) } };
+            inputs.Add(DataFlow.EvaluateTemplate(selector, effective, itemContext));
+        }
+        if (distributed && state.ItemBatcher is not null)
+        {
+            inputs = MapSettings.Batch(state.ItemBatcher, inputs, effective);
+        }
+        lane.Last = scope.Append(lane.Last, "MapStateStarted", new JsonObject { ["length"] = inputs.Count });
+        // AWS reports a bad tolerance only once the Map has started.
+        var (toleratedCount, toleratedPercentage) = distributed ? MapSettings.Tolerance(state, effective) : (null, null);
+        string? mapRunArn = null;
+        if (distributed)
+        {
+            var label = state.Label ?? state.Name;
+            mapRunArn = scope.ExecutionArn.Replace(":execution:", ":mapRun:", StringComparison.Ordinal) + "/" + label + ":" + Guid.NewGuid().ToString("N")[..8];
+            lane.Last = scope.Append(lane.Last, "MapRunStarted", new JsonObject { ["mapRunArn"] = mapRunArn });
+        }
+        var results = new JsonNode?[inputs.Count];
+        var failures = 0;
+        StatesException? firstError = null;
+        var gate = new Lock();
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var next = -1;
+        var workers = maxConcurrency == 0 ? inputs.Count : Math.Min(maxConcurrency, inputs.Count);
+        await RunConcurrentAsync(workers, async _ =>
+        {
+            while (true)
+            {
+                var index = Interlocked.Increment(ref next);
+                if (index >= inputs.Count || failFast.IsCancellationRequested)
+                {
+                    return;
+                }
+                if (distributed)
+                {
+                    try
+                    {
+                        results[index] = await RunChildExecutionAsync(processor, inputs[index], mapRunArn!, index, failFast.Token).ConfigureAwait(false);
+                    }
+                    catch (StatesException ex)
+                    {
+                        bool exceeded;
+                        lock (gate)
+                        {
+                            failures++;
+                            results[index] = new JsonObject { ["Error"] = ex.Error, ["Cause"] = ex.Cause };
+                            exceeded = MapSettings.ExceedsTolerance(failures, inputs.Count, toleratedCount, toleratedPercentage);
+                        }
+                        if (exceeded)
+                        {
+                            lock (gate)
+                            {
+                                firstError ??= new StatesException(StatesErrors.ExceedToleratedFailureThreshold,
+                                    "The specified tolerated failure threshold was exceeded");
+                            }
+                            await failFast.CancelAsync().ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    continue;
+                }
+                var iterationLane = new Lane { Last = lane.Last };
+                var iterationDetails = new JsonObject { ["name"] = state.Name, ["index"] = index };
+                iterationLane.Last = scope.Append(iterationLane.Last, "MapIterationStarted", (JsonObject)iterationDetails.DeepClone());
+                try
+                {
+                    results[index] = await RunWorkflowAsync(processor, processor.StartAt, inputs[index], iterationLane, scope, failFast.Token).ConfigureAwait(false);
+                    scope.Append(iterationLane.Last, "MapIterationSucceeded", (JsonObject)iterationDetails.DeepClone());
+                }
+                catch (StatesException ex)
+                {
+                    scope.Append(iterationLane.Last, "MapIterationFailed", (JsonObject)iterationDetails.DeepClone());
+                    lock (gate)
+                    {
+                        firstError ??= ex;
+                    }
+                    await failFast.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    if (!ct.IsCancellationRequested)
+                    {
+                        scope.Append(iterationLane.Last, "MapIterationAborted", (JsonObject)iterationDetails.DeepClone());
+                    }
+                    return;
+                }
+            }
+        }).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        if (firstError is not null)
+        {
+            if (distributed)
+            {
+                lane.Last = scope.Append(lane.Last, "MapRunFailed", new JsonObject { ["error"] = firstError.Error, ["cause"] = firstError.Cause });
+            }
+            throw firstError;
+        }
+        if (distributed)
+        {
+            lane.Last = scope.Append(lane.Last, "MapRunSucceeded", null);
+        }
+        lane.Last = scope.Append(lane.Last, "MapStateSucceeded", null);
+        return new JsonArray(results);
+    }
+
+    private async Task<JsonNode?> RunChildExecutionAsync(Workflow processor, JsonNode? input, string mapRunArn, int index, CancellationToken ct)
+    {
+        var childArn = mapRunArn.Replace(":mapRun:", ":execution:", StringComparison.Ordinal) + ":" + index.ToString(CultureInfo.InvariantCulture);
+        var childName = childArn.Split(':')[^1];
+        var log = new List<HistoryEvent>();
+        var childScope = new RunScope(
+            (prev, type, details) =>
+            {
+                lock (log)
+                {
+                    var e = new HistoryEvent(log.Count + 1, prev, Clock.Now, type, details);
+                    log.Add(e);
+                    return e.Id;
+                }
+            },
+            BuildExecutionContext(childArn, childName, input, Clock.Now),
+            TopLevel: false,
+            childArn);
+        var lane = new Lane { Last = childScope.Append(0, "ExecutionStarted", new JsonObject { ["input"] = JsonUtil.Serialize(input), ["inputDetails"] = Truncated() }) };
+        return await RunWorkflowAsync(processor, processor.StartAt, input, lane, childScope, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> logical threads. The caller's clock activity passes to the workers and comes
+    /// back with the last one to finish, so a virtual clock never sees a gap where nothing seems to run.
+    /// </summary>
+    private async Task RunConcurrentAsync(int count, Func<int, Task> body)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        Clock.Enter(count);
+        Clock.Exit();
+        var remaining = count;
+        var tasks = Enumerable.Range(0, count).Select(worker => Task.Run(async () =>
+        {
+            try
+            {
+                await body(worker).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref remaining) != 0)
+                {
+                    Clock.Exit();
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Where events of one logical thread go, and its context object.</summary>
+internal sealed record RunScope(Func<long, string, JsonObject?, long> Append, JsonObject ExecutionContext, bool TopLevel, string ExecutionArn);
+
+/// <summary>One logical thread's position in the history (for previousEventId).</summary>
+internal sealed class Lane
+{
+    public long Last { get; set; }
+}

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StatesLanguage.Definition;
+using StatesLanguage.Integrations;
+using StatesLanguage.Json;
+using StatesLanguage.Mocks;
+
+namespace StatesLanguage.Runtime;
+
+/// <summary>Engine settings: clock, integrations, mocks, account and region used in ARNs.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The clock: <see cref="VirtualClock"/> for instant waits, <see cref="TimeProvider.System"/> (default) for real time.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Real-time mode only: 10 makes a 10 s Wait last 1 s.</summary>
+    public double TimeScale { get; init; } = 1;
+
+    public ILambdaInvoker? LambdaInvoker { get; init; }
+
+    public LocalTopicStore? Topics { get; init; }
+
+    public MockConfig? MockConfig { get; init; }
+
+    public string Region { get; init; } = "us-east-1";
+
+    public string AccountId { get; init; } = "123456789012";
+
+    public string RoleArn { get; init; } = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
+
+    /// <summary>Maximum events in one execution history (AWS: 25,000).</summary>
+    public int MaxHistoryEvents { get; init; } = 25_000;
+
+    /// <summary>Maximum payload size in bytes (AWS: 256 KiB).</summary>
+    public int MaxPayloadBytes { get; init; } = 256 * 1024;
+
+    public IList<IExecutionObserver> Observers { get; init; } = [];
+}
+
+/// <summary>An error an API call returns (ExecutionAlreadyExists, TaskDoesNotExist, ...).</summary>
+public sealed class StepFunctionsApiException(string errorCode, string message) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
+}
+
+/// <summary>The in-process Step Functions: create state machines, start, stop and describe executions, answer task tokens.</summary>
+public sealed class StepFunctionsEngine
+{
+    private readonly ConcurrentDictionary<string, StateMachine> _machines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskTokenWaiter> _tokens = new(StringComparer.Ordinal);
+    private readonly List<ITaskIntegration> _integrations = [];
+
+    public StepFunctionsEngine(EngineOptions? options = null)
+    {
+        Options = options ?? new EngineOptions();
+        Topics = Options.Topics ?? new LocalTopicStore(Options.Clock);
+        Clock = new EngineClock(Options.Clock, Options.TimeScale);
+        if (Options.LambdaInvoker is not null)
+        {
+            _integrations.Add(new LambdaIntegration(Options.LambdaInvoker, Options.Region, Options.AccountId));
+        }
+        _integrations.Add(new SnsPublishIntegration(Topics));
+    }
+
+    public EngineOptions Options { get; }
+
+    /// <summary>The topics <c>sns:publish</c> writes to.</summary>
+    public LocalTopicStore Topics { get; }
+
+    internal EngineClock Clock { get; }
+
+    /// <summary>Adds an integration; it is consulted before the built-ins, so it can also replace them.</summary>
+    public void RegisterIntegration(ITaskIntegration integration)
+    {
+        lock (_integrations)
+        {
+            _integrations.Insert(0, integration);
+        }
+    }
+
+    internal ITaskIntegration? FindIntegration(TaskResource resource)
+    {
+        lock (_integrations)
+        {
+            return _integrations.FirstOrDefault(i => i.CanHandle(resource));
+        }
+    }
+
+    /// <summary>Validates and stores a definition (JSON or YAML); replaces a machine of the same name.</summary>
+    /// <exception cref="DefinitionValidationException">The definition is invalid.</exception>
+    public StateMachine CreateStateMachine(string name, string definition, string? roleArn = null, string type = "STANDARD")
+    {
+        var parsed = DefinitionParser.Parse(definition);
+        var arn = $"arn:aws:states:{Options.Region}:{Options.AccountId}:stateMachine:{name}";
+        var machine = new StateMachine(arn, name, parsed, definition, roleArn ?? Options.RoleArn, type, Clock.Now);
+        _machines[arn] = machine;
+        return machine;
+    }
+
+    public StateMachine? GetStateMachine(string arnOrName) =>
+        _machines.TryGetValue(arnOrName, out var m) ? m : _machines.Values.FirstOrDefault(x => x.Name == arnOrName);
+
+    public IReadOnlyCollection<StateMachine> StateMachines => _machines.Values.ToList();
+
+    public IReadOnlyCollection<Execution> Executions => _executions.Values.ToList();
+
+    public Execution? GetExecution(string executionArn) => _executions.TryGetValue(executionArn, out var e) ? e : null;
+
+    /// <summary>Starts an execution. <paramref name="testCase"/> selects mocks ("Case" or "stateMachineArn#Case").</summary>
+    public Task<Execution> StartExecutionAsync(StateMachine stateMachine, string? input = null, string? name = null,
+        string? testCase = null, ExecutionCheckpoint? startFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(stateMachine);
+        input ??= "{}";
+        JsonNode? parsedInput;
+        try
+        {
+            parsedInput = JsonUtil.Parse(input);
+        }
+        catch (JsonException ex)
+        {
+            throw new StepFunctionsApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: " + ex.Message);
+        }
+        if (JsonUtil.Utf8Size(input) > Options.MaxPayloadBytes)
+        {
+            throw new StepFunctionsApiException("InvalidExecutionInput", "The input exceeds the maximum size of 262144 bytes.");
+        }
+        name ??= Guid.NewGuid().ToString();
+        var arn = $"arn:aws:states:{Options.Region}:{Options.AccountId}:execution:{stateMachine.Name}:{name}";
+        var mocks = Options.MockConfig?.Resolve(stateMachine.Name, testCase);
+        var execution = new Execution(this, stateMachine, arn, name, input, parsedInput, Clock.Now, mocks);
+        if (!_executions.TryAdd(arn, execution))
+        {
+            var existing = _executions[arn];
+            if (existing.Input == input && existing.Status == ExecutionStatus.RUNNING)
+            {
+                return Task.FromResult(existing);
+            }
+            throw new StepFunctionsApiException("ExecutionAlreadyExists", $"Execution Already Exists: '{arn}'");
+        }
+        execution.Start(startFrom);
+        return Task.FromResult(execution);
+    }
+
+    /// <summary>Stops a running execution (ExecutionAborted).</summary>
+    public Task StopExecutionAsync(string executionArn, string? error = null, string? cause = null)
+    {
+        var execution = GetExecution(executionArn) ?? throw new StepFunctionsApiException("ExecutionDoesNotExist", $"Execution Does Not Exist: '{executionArn}'");
+        execution.Stop(error, cause);
+        return Task.CompletedTask;
+    }
+
+    public ExecutionInfo DescribeExecution(string executionArn) =>
+        (GetExecution(executionArn) ?? throw new StepFunctionsApiException("ExecutionDoesNotExist", $"Execution Does Not Exist: '{executionArn}'")).Describe();
+
+    public void SendTaskSuccess(string taskToken, string output)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonUtil.Parse(output);
+        }
+        catch (JsonException ex)
+        {
+            throw new StepFunctionsApiException("InvalidOutput", "Invalid output: " + ex.Message);
+        }
+        Waiter(taskToken).Result.TrySetResult(parsed);
+    }
+
+    public void SendTaskFailure(string taskToken, string? error = null, string? cause = null) =>
+        Waiter(taskToken).Result.TrySetException(new StatesException(error ?? "", cause));
+
+    public void SendTaskHeartbeat(string taskToken) => Waiter(taskToken).Beat();
+
+    private TaskTokenWaiter Waiter(string token) =>
+        _tokens.TryGetValue(token, out var waiter) ? waiter : throw new StepFunctionsApiException("TaskDoesNotExist", "Task Does Not Exist");
+
+    internal TaskTokenWaiter RegisterToken(string token)
+    {
+        var waiter = new TaskTokenWaiter();
+        _tokens[token] = waiter;
+        return waiter;
+    }
+
+    internal void ReleaseToken(string token) => _tokens.TryRemove(token, out _);
+}
+
+/// <summary>Waits for SendTaskSuccess/Failure on one task token, noting heartbeats.</summary>
+internal sealed class TaskTokenWaiter
+{
+    private TaskCompletionSource _heartbeat = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<JsonNode?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task NextHeartbeat => Volatile.Read(ref _heartbeat).Task;
+
+    public void Beat()
+    {
+        var previous = Interlocked.Exchange(ref _heartbeat, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        previous.TrySetResult();
+    }
+}
