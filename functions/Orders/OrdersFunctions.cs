@@ -1,0 +1,52 @@
+using ECommerce.Orders.Domain;
+using ECommerce.Orders.Handlers;
+using ECommerce.Orders.Saga;
+using ECommerce.Orders.Validation;
+using ECommerce.Runtime;
+
+namespace ECommerce.Orders;
+
+/// <summary>The Orders service's Lambda handlers, by the names the template and the state machine use.</summary>
+public static class OrdersFunctions
+{
+    public const string StartOrderSaga = "StartOrderSaga";
+    public const string GetOrder = "GetOrder";
+    public const string RecordOrderStatus = "RecordOrderStatus";
+    public const string RecordFailedExecution = "RecordFailedExecution";
+
+    /// <summary>
+    /// The registry every host uses: the Lambda runtime loop (Program.cs) and the local host, in process.
+    /// <paramref name="log"/> receives per-message diagnostics (default: standard error, which Lambda ships to CloudWatch).
+    /// </summary>
+    public static LambdaHandlerRegistry CreateRegistry(IOrderStore store, IExecutionStarter starter, TimeProvider clock, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(starter);
+        ArgumentNullException.ThrowIfNull(clock);
+        var intake = new OrderIntakeService(store, starter, clock, OrderRequestValidator.Default, log ?? Console.Error);
+        var statuses = new OrderStatusService(store, clock);
+        var getOrder = new GetOrderHandler(store);
+
+        return new LambdaHandlerRegistry()
+            .Register(
+                StartOrderSaga,
+                RuntimeJsonContext.Default.SqsEvent,
+                RuntimeJsonContext.Default.SqsBatchResponse,
+                (batch, _, ct) => intake.ProcessBatchAsync(batch, ct))
+            .Register(
+                GetOrder,
+                RuntimeJsonContext.Default.ApiGatewayProxyRequest,
+                RuntimeJsonContext.Default.ApiGatewayProxyResponse,
+                (request, _, ct) => getOrder.HandleAsync(request, ct))
+            .Register(
+                RecordOrderStatus,
+                OrdersJsonContext.Default.RecordOrderStatusRequest,
+                OrdersJsonContext.Default.OrderStatusResponse,
+                (request, _, ct) => statuses.RecordStatusAsync(request, ct))
+            .Register(
+                RecordFailedExecution,
+                RuntimeJsonContext.Default.StepFunctionsStatusChangeEvent,
+                OrdersJsonContext.Default.OrderStatusResponse,
+                (statusChange, _, ct) => statuses.RecordFailedExecutionAsync(statusChange, ct));
+    }
+}
