@@ -1,0 +1,22 @@
+using System.Net;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+
+namespace ECommerce.Payments.Storage;
+
+/// <summary>Tells DynamoDB faults worth retrying (throttling, 5xx, network) from ones that are not (validation, conditions).</summary>
+internal static class DynamoDbFaults
+{
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        ProvisionedThroughputExceededException or RequestLimitExceededException or InternalServerErrorException
+            or TransactionInProgressException or LimitExceededException => true,
+        AmazonDynamoDBException { ErrorCode: "ThrottlingException" or "ServiceUnavailable" } => true,
+        AmazonServiceException service => (int)service.StatusCode >= 500 || service.StatusCode == HttpStatusCode.TooManyRequests
+            || service.InnerException is HttpRequestException,
+        AmazonClientException client => client.InnerException is HttpRequestException or IOException or TimeoutException,
+        HttpRequestException or TimeoutException => true,
+        _ => false,
+    };
+}
