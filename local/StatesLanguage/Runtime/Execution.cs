@@ -7,15 +7,25 @@ namespace StatesLanguage.Runtime;
 /// <summary>One execution: status, output or error, and its history as it grows.</summary>
 public sealed class Execution
 {
+    /// <summary>AWS: an execution can be redriven up to 14 days after it stopped.</summary>
+    public static readonly TimeSpan RedrivablePeriod = TimeSpan.FromDays(14);
+
+    /// <summary>AWS: at most 1,000 redrives of one execution.</summary>
+    public const int MaxRedrives = 1000;
+
+    private static readonly TimeSpan ClientTokenLifetime = TimeSpan.FromMinutes(15);
+    private const int RememberedClientTokens = 10;
+
     private readonly Lock _gate = new();
     private readonly List<HistoryEvent> _history = [];
-    private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _abort = new();
+    private readonly List<(string Token, DateTimeOffset FirstUsed, DateTimeOffset RedriveDate)> _redriveTokens = [];
+    private TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource _abort = new();
     private string? _abortError;
     private string? _abortCause;
 
     internal Execution(StepFunctionsEngine engine, StateMachine stateMachine, string arn, string name, string input,
-        JsonNode? parsedInput, DateTimeOffset startDate, MockTestCase? mocks)
+        JsonNode? parsedInput, DateTimeOffset startDate, MockTestCase? mocks, IEnumerable<HistoryEvent>? recordedHistory = null)
     {
         Engine = engine;
         StateMachine = stateMachine;
@@ -25,6 +35,13 @@ public sealed class Execution
         ParsedInput = parsedInput;
         StartDate = startDate;
         Mocks = mocks;
+        if (recordedHistory is not null)
+        {
+            _history.AddRange(recordedHistory.OrderBy(e => e.Id));
+            var redrives = _history.Where(e => e.Type == "ExecutionRedriven").ToList();
+            RedriveCount = redrives.Count;
+            RedriveDate = redrives.Count > 0 ? redrives[^1].Timestamp : null;
+        }
     }
 
     public StateMachine StateMachine { get; }
@@ -47,7 +64,12 @@ public sealed class Execution
 
     public string? Cause { get; private set; }
 
-    /// <summary>Where the top level of the execution is (state and its input), for persistence and resume.</summary>
+    /// <summary>How many times RedriveExecution restarted this execution.</summary>
+    public int RedriveCount { get; private set; }
+
+    public DateTimeOffset? RedriveDate { get; private set; }
+
+    /// <summary>Where the top level of the execution is (state and its input), for persistence, resume and redrive.</summary>
     public ExecutionCheckpoint? Checkpoint { get; private set; }
 
     public IReadOnlyList<HistoryEvent> History
@@ -67,29 +89,84 @@ public sealed class Execution
 
     internal MockTestCase? Mocks { get; }
 
-    internal CancellationToken AbortToken => _abort.Token;
+    internal CancellationToken AbortToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _abort.Token;
+            }
+        }
+    }
 
     public ExecutionInfo Describe()
     {
         lock (_gate)
         {
-            return new ExecutionInfo(ExecutionArn, StateMachine.Arn, Name, Status, StartDate, StopDate, Input, Output, Error, Cause);
+            var reason = NotRedrivableReason();
+            return new ExecutionInfo(ExecutionArn, StateMachine.Arn, Name, Status, StartDate, StopDate, Input, Output, Error, Cause)
+            {
+                RedriveCount = RedriveCount,
+                RedriveDate = RedriveDate,
+                RedriveStatus = reason is null ? ExecutionRedriveStatus.Redrivable : ExecutionRedriveStatus.NotRedrivable,
+                RedriveStatusReason = reason,
+            };
         }
     }
 
-    /// <summary>Completes when the execution reaches a terminal status.</summary>
-    public Task<ExecutionResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
-        _completion.Task.WaitAsync(cancellationToken);
+    /// <summary>Completes when the execution reaches a terminal status (the current attempt, if it was redriven).</summary>
+    public Task<ExecutionResult> WaitForCompletionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return _completion.Task.WaitAsync(cancellationToken);
+        }
+    }
 
-    internal void Start(ExecutionCheckpoint? startFrom)
+    // Callers hold _gate. The sentences are AWS's redriveStatusReason values.
+    private string? NotRedrivableReason()
+    {
+        if (StateMachine.Type == "EXPRESS")
+        {
+            return "Execution is of type EXPRESS and cannot be redriven.";
+        }
+        if (Status is ExecutionStatus.RUNNING or ExecutionStatus.SUCCEEDED)
+        {
+            return $"Execution is {Status} and cannot be redriven.";
+        }
+        if (_history.Count >= Engine.Options.MaxHistoryEvents - 1)
+        {
+            return "Execution history event limit exceeded.";
+        }
+        if (StopDate is { } stopped && Engine.Clock.Now - stopped > RedrivablePeriod)
+        {
+            return "Execution redrivable period exceeded.";
+        }
+        if (RedriveCount >= MaxRedrives)
+        {
+            return "Execution redrive limit exceeded.";
+        }
+        if (Checkpoint is null)
+        {
+            return "Execution has no recorded state to redrive from.";
+        }
+        return null;
+    }
+
+    internal void Start(RunPlan plan, bool announce)
     {
         var interpreter = new Interpreter(this);
         Engine.Clock.Enter();
+        if (announce)
+        {
+            NotifyStatusChange(Describe());
+        }
         _ = Task.Run(async () =>
         {
             try
             {
-                await interpreter.RunAsync(startFrom).ConfigureAwait(false);
+                await interpreter.RunAsync(plan).ConfigureAwait(false);
             }
             finally
             {
@@ -98,8 +175,71 @@ public sealed class Execution
         });
     }
 
+    /// <summary>
+    /// Restarts a FAILED, ABORTED or TIMED_OUT execution from its unsuccessful state (RedriveExecution). A client token
+    /// used for one of the last 10 successful redrives within 15 minutes returns that redrive's date without redriving.
+    /// </summary>
+    internal DateTimeOffset Redrive(string? clientToken)
+    {
+        RunPlan plan;
+        DateTimeOffset redriveDate;
+        lock (_gate)
+        {
+            var now = Engine.Clock.Now;
+            _redriveTokens.RemoveAll(t => now - t.FirstUsed > ClientTokenLifetime);
+            if (clientToken is not null && _redriveTokens.FirstOrDefault(t => t.Token == clientToken) is { Token: not null } known)
+            {
+                return known.RedriveDate;
+            }
+            if (NotRedrivableReason() is { } reason)
+            {
+                throw new StepFunctionsApiException("ExecutionNotRedrivable", reason);
+            }
+            var checkpoint = Checkpoint!;
+            RedriveCount++;
+            RedriveDate = redriveDate = now;
+            Status = ExecutionStatus.RUNNING;
+            StopDate = null;
+            Output = Error = Cause = null;
+            _abortError = _abortCause = null;
+            _abort.Dispose();
+            _abort = new CancellationTokenSource();
+            _completion = new TaskCompletionSource<ExecutionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (clientToken is not null)
+            {
+                _redriveTokens.Add((clientToken, now, now));
+                if (_redriveTokens.Count > RememberedClientTokens)
+                {
+                    _redriveTokens.RemoveAt(0);
+                }
+            }
+            plan = new RunPlan(checkpoint.StateName, JsonUtil.Parse(checkpoint.StateInput), 0)
+            {
+                CompletedChildren = checkpoint.CompletedChildren,
+                Variables = checkpoint.Variables,
+                TimeoutFrom = now,
+            };
+        }
+        var redrivenId = Append(LastEventId, "ExecutionRedriven", new JsonObject { ["redriveCount"] = RedriveCount });
+        Start(plan with { LastEventId = redrivenId }, announce: true);
+        return redriveDate;
+    }
+
+    /// <summary>The id of the newest history event (0 when there is none).</summary>
+    internal long LastEventId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history.Count == 0 ? 0 : _history[^1].Id;
+            }
+        }
+    }
+
     internal void Stop(string? error, string? cause)
     {
+        CancellationTokenSource abort;
         lock (_gate)
         {
             if (Status != ExecutionStatus.RUNNING)
@@ -108,8 +248,9 @@ public sealed class Execution
             }
             _abortError = error;
             _abortCause = cause;
+            abort = _abort;
         }
-        _abort.Cancel();
+        abort.Cancel();
     }
 
     internal (string? Error, string? Cause) AbortReason
@@ -144,9 +285,17 @@ public sealed class Execution
         return appended.Id;
     }
 
-    internal void SetCheckpoint(ExecutionCheckpoint checkpoint)
+    internal void SetCheckpoint(ExecutionCheckpoint checkpoint) => UpdateCheckpoint(_ => checkpoint);
+
+    /// <summary>Changes the checkpoint atomically (branches of a Parallel report their results concurrently).</summary>
+    internal void UpdateCheckpoint(Func<ExecutionCheckpoint?, ExecutionCheckpoint> change)
     {
-        Checkpoint = checkpoint;
+        ExecutionCheckpoint checkpoint;
+        lock (_gate)
+        {
+            checkpoint = change(Checkpoint);
+            Checkpoint = checkpoint;
+        }
         var info = Describe();
         foreach (var observer in Engine.Options.Observers)
         {
@@ -154,23 +303,83 @@ public sealed class Execution
         }
     }
 
-    internal void Complete(ExecutionStatus status, JsonNode? output, string? error, string? cause)
+    internal void Complete(ExecutionStatus status, JsonNode? output, string? error, string? cause) =>
+        Complete(status, status == ExecutionStatus.SUCCEEDED ? JsonUtil.Serialize(output) : null, error, cause, notify: true);
+
+    private void Complete(ExecutionStatus status, string? output, string? error, string? cause, bool notify)
     {
+        TaskCompletionSource<ExecutionResult> completion;
         lock (_gate)
         {
             Status = status;
-            StopDate = Engine.Clock.Now;
-            Output = status == ExecutionStatus.SUCCEEDED ? JsonUtil.Serialize(output) : null;
+            StopDate = _history.Count > 0 && _history[^1].Type.StartsWith("Execution", StringComparison.Ordinal)
+                ? _history[^1].Timestamp
+                : Engine.Clock.Now;
+            Output = output;
             Error = error;
             Cause = cause;
+            completion = _completion;
         }
         var info = Describe();
-        foreach (var observer in Engine.Options.Observers)
+        if (notify)
         {
-            observer.OnStatusChanged(info);
+            foreach (var observer in Engine.Options.Observers)
+            {
+                observer.OnStatusChanged(info);
+            }
+            NotifyStatusChange(info);
         }
-        _completion.TrySetResult(new ExecutionResult(info, History));
+        completion.TrySetResult(new ExecutionResult(info, History));
     }
+
+    /// <summary>Restores the terminal status a recorded history ends with (the process stopped before the store saw it).</summary>
+    internal void RestoreTerminal(HistoryEvent terminal)
+    {
+        var details = terminal.Details;
+        string? Text(string key) => details?[key]?.GetValue<string>();
+        var status = terminal.Type switch
+        {
+            "ExecutionSucceeded" => ExecutionStatus.SUCCEEDED,
+            "ExecutionFailed" => ExecutionStatus.FAILED,
+            "ExecutionTimedOut" => ExecutionStatus.TIMED_OUT,
+            _ => ExecutionStatus.ABORTED,
+        };
+        Complete(status, status == ExecutionStatus.SUCCEEDED ? Text("output") : null, Text("error"), Text("cause"), notify: true);
+    }
+
+    private void NotifyStatusChange(ExecutionInfo info)
+    {
+        var options = Engine.Options;
+        var change = new ExecutionStatusChange(Guid.NewGuid().ToString(), Engine.Clock.Now, options.Region, options.AccountId, info);
+        foreach (var observer in options.Observers)
+        {
+            observer.OnExecutionStatusChange(change);
+        }
+    }
+}
+
+/// <summary>Where an interpreter run starts: a fresh start, a checkpoint (resume) or a redrive.</summary>
+internal sealed record RunPlan(string StartAt, JsonNode? Input, long LastEventId)
+{
+    /// <summary>A fresh start appends ExecutionStarted first.</summary>
+    public bool AppendStarted { get; init; }
+
+    /// <summary>Resume only: the first state was entered already (this event), so it is not entered again.</summary>
+    public long? EnteredEventId { get; init; }
+
+    public DateTimeOffset? EnteredTime { get; init; }
+
+    /// <summary>Retries the first state already used, by retrier index.</summary>
+    public IReadOnlyDictionary<string, int> RetryCounts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Outputs of the first state's branches or iterations that already succeeded.</summary>
+    public IReadOnlyDictionary<int, string>? CompletedChildren { get; init; }
+
+    /// <summary>The variables on entry to the first state (JSON object text).</summary>
+    public string? Variables { get; init; }
+
+    /// <summary>The execution-level TimeoutSeconds counts from here (the start, or the last redrive).</summary>
+    public DateTimeOffset TimeoutFrom { get; init; }
 }
 
 /// <summary>The execution history reached its event limit.</summary>

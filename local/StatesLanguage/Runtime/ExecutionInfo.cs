@@ -26,7 +26,28 @@ public sealed record ExecutionInfo(
     string Input,
     string? Output,
     string? Error,
-    string? Cause);
+    string? Cause)
+{
+    /// <summary>How many times the execution was redriven (0 until the first RedriveExecution).</summary>
+    public int RedriveCount { get; init; }
+
+    /// <summary>When the execution was last redriven; null if never.</summary>
+    public DateTimeOffset? RedriveDate { get; init; }
+
+    /// <summary>REDRIVABLE, NOT_REDRIVABLE or REDRIVABLE_BY_MAP_RUN.</summary>
+    public string RedriveStatus { get; init; } = ExecutionRedriveStatus.NotRedrivable;
+
+    /// <summary>Why the execution cannot be redriven (AWS's sentence); null when it can.</summary>
+    public string? RedriveStatusReason { get; init; }
+}
+
+/// <summary>The values of DescribeExecution's <c>redriveStatus</c>.</summary>
+public static class ExecutionRedriveStatus
+{
+    public const string Redrivable = "REDRIVABLE";
+    public const string NotRedrivable = "NOT_REDRIVABLE";
+    public const string RedrivableByMapRun = "REDRIVABLE_BY_MAP_RUN";
+}
 
 /// <summary>The end of an execution: status, output or error and cause, and the whole history.</summary>
 public sealed record ExecutionResult(ExecutionInfo Info, IReadOnlyList<HistoryEvent> History)

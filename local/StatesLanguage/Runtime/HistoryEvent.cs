@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using StatesLanguage.Json;
 
@@ -42,6 +44,57 @@ public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset 
         return obj;
     }
 
+    /// <summary>The event as one JSON object for a store: the AWS shape, with an exact ISO-8601 timestamp.</summary>
+    public string ToJson()
+    {
+        var obj = ToAwsJson();
+        obj["timestamp"] = Timestamp.ToString("O", CultureInfo.InvariantCulture);
+        return JsonUtil.Serialize(obj);
+    }
+
+    /// <summary>
+    /// Reads an event written by <see cref="ToJson"/> or printed by <see cref="ToAwsJson"/> (or by the AWS CLI):
+    /// the timestamp may be ISO-8601 text or epoch seconds.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a history event.</exception>
+    public static HistoryEvent Parse(string json)
+    {
+        try
+        {
+            return FromJson(JsonUtil.Parse(json) as JsonObject ?? throw new FormatException("A history event must be a JSON object."));
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException("Invalid history event: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Reads one event object of a GetExecutionHistory response (or of <see cref="ToJson"/>).</summary>
+    public static HistoryEvent FromJson(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        try
+        {
+            var type = obj["type"]?.GetValue<string>() ?? throw new FormatException("A history event needs 'type'.");
+            var id = obj["id"]?.GetValue<long>() ?? throw new FormatException("A history event needs 'id'.");
+            var previous = obj["previousEventId"]?.GetValue<long>() ?? 0;
+            var timestamp = obj["timestamp"] switch
+            {
+                JsonValue v when JsonUtil.TryGetString(v, out var text) =>
+                    DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                JsonValue v when JsonUtil.TryGetNumber(v, out var seconds) =>
+                    DateTimeOffset.FromUnixTimeMilliseconds((long)decimal.Round(seconds * 1000m)),
+                _ => throw new FormatException("A history event needs 'timestamp'."),
+            };
+            var details = obj[DetailsKeyFor(type)] as JsonObject;
+            return new HistoryEvent(id, previous, timestamp, type, (JsonObject?)details?.DeepClone());
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException("Invalid history event: " + ex.Message, ex);
+        }
+    }
+
     /// <summary>A whole history as the JSON <c>aws stepfunctions get-execution-history</c> prints.</summary>
     public static string ToAwsHistoryJson(IEnumerable<HistoryEvent> events) =>
         JsonUtil.Serialize(new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e.ToAwsJson()).ToArray()) });
@@ -56,11 +109,7 @@ public interface IExecutionObserver
     void OnCheckpoint(ExecutionInfo execution, ExecutionCheckpoint checkpoint) { }
 
     void OnStatusChanged(ExecutionInfo execution) { }
-}
 
-/// <summary>
-/// Serializable interpreter position at the top level of an execution: enough to resume it by running
-/// <see cref="StateName"/> with <see cref="StateInput"/>. Parallel branches and Map iterations in flight are
-/// restarted from the enclosing state.
-/// </summary>
-public sealed record ExecutionCheckpoint(string StateName, string StateInput, int LastEventId, IReadOnlyDictionary<string, int> RetryCounts);
+    /// <summary>Called on start, on redrive and on every terminal status with the event AWS sends to EventBridge.</summary>
+    void OnExecutionStatusChange(ExecutionStatusChange statusChange) { }
+}

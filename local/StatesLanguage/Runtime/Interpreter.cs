@@ -12,22 +12,28 @@ internal sealed class Interpreter(Execution execution)
     private readonly StepFunctionsEngine _engine = execution.Engine;
     private EngineClock Clock => _engine.Clock;
 
-    public async Task RunAsync(ExecutionCheckpoint? startFrom)
+    public async Task RunAsync(RunPlan plan)
     {
         var definition = execution.StateMachine.Definition;
-        var root = new Lane();
+        var root = new Lane { Last = plan.LastEventId };
+        var context = BuildExecutionContext(execution.ExecutionArn, execution.Name, execution.ParsedInput, execution.StartDate);
+        if (execution.RedriveCount > 0)
+        {
+            context["Execution"]!["RedriveCount"] = execution.RedriveCount;
+            context["Execution"]!["RedriveTime"] = Timestamps.Format(execution.RedriveDate!.Value);
+        }
         var scope = new RunScope(
             (prev, type, details) => execution.Append(prev, type, details),
-            BuildExecutionContext(execution.ExecutionArn, execution.Name, execution.ParsedInput, execution.StartDate),
+            context,
             TopLevel: true,
             execution.ExecutionArn);
-        using var timeout = definition.TimeoutSeconds is { } seconds ? Clock.TimeoutSource(TimeSpan.FromSeconds(seconds)) : null;
+        using var timeout = definition.TimeoutSeconds is { } seconds
+            ? Clock.TimeoutSource(Max(TimeSpan.Zero, TimeSpan.FromSeconds(seconds) - (Clock.Now - plan.TimeoutFrom)))
+            : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(execution.AbortToken, timeout?.Token ?? CancellationToken.None);
-        JsonNode? input = execution.ParsedInput;
-        var startAt = definition.StartAt;
         try
         {
-            if (startFrom is null)
+            if (plan.AppendStarted)
             {
                 root.Last = execution.Append(0, "ExecutionStarted", new JsonObject
                 {
@@ -36,13 +42,8 @@ internal sealed class Interpreter(Execution execution)
                     ["roleArn"] = execution.StateMachine.RoleArn,
                 });
             }
-            else
-            {
-                startAt = startFrom.StateName;
-                input = JsonUtil.Parse(startFrom.StateInput);
-                root.Last = startFrom.LastEventId;
-            }
-            var output = await RunWorkflowAsync(definition, startAt, input, root, scope, linked.Token).ConfigureAwait(false);
+            var resume = new StateResume(plan.EnteredEventId, plan.EnteredTime, plan.RetryCounts, plan.CompletedChildren, plan.Variables);
+            var output = await RunWorkflowAsync(definition, plan.StartAt, plan.Input, root, scope, linked.Token, resume).ConfigureAwait(false);
             execution.Append(root.Last, "ExecutionSucceeded", new JsonObject
             {
                 ["output"] = JsonUtil.Serialize(output),
@@ -101,6 +102,8 @@ internal sealed class Interpreter(Execution execution)
 
     private static JsonObject Truncated() => new() { ["truncated"] = false };
 
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     internal static JsonObject BuildExecutionContext(string executionArn, string name, JsonNode? input, DateTimeOffset startTime)
     {
         // arn:aws:states:region:account:execution:machine:name
@@ -138,19 +141,27 @@ internal sealed class Interpreter(Execution execution)
         return context;
     }
 
-    private async Task<JsonNode?> RunWorkflowAsync(Workflow workflow, string startAt, JsonNode? input, Lane lane, RunScope scope, CancellationToken ct)
+    private async Task<JsonNode?> RunWorkflowAsync(Workflow workflow, string startAt, JsonNode? input, Lane lane, RunScope scope,
+        CancellationToken ct, StateResume? resume = null)
     {
         var name = startAt;
-        var retryCounts = new Dictionary<string, int>();
+        // Only the execution's own states are checkpointed; branches, iterations and child executions are not.
+        var root = scope.TopLevel && ReferenceEquals(workflow, execution.StateMachine.Definition);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var state = workflow.States[name];
-            if (scope.TopLevel)
+            if (root && resume?.EnteredEventId is null)
             {
-                execution.SetCheckpoint(new ExecutionCheckpoint(name, JsonUtil.Serialize(input), (int)lane.Last, retryCounts));
+                // A resumed state that was entered already keeps the checkpoint it was resumed from.
+                execution.SetCheckpoint(new ExecutionCheckpoint(name, JsonUtil.Serialize(input), (int)lane.Last, resume?.RetryCounts ?? NoRetries)
+                {
+                    CompletedChildren = resume?.CompletedChildren,
+                    Variables = resume?.Variables,
+                });
             }
-            var (output, next) = await RunStateAsync(state, input, lane, scope, ct).ConfigureAwait(false);
+            var (output, next) = await RunStateAsync(state, input, lane, scope, ct, resume, root).ConfigureAwait(false);
+            resume = null;
             if (next is null)
             {
                 return output;
@@ -160,19 +171,22 @@ internal sealed class Interpreter(Execution execution)
         }
     }
 
-    private async Task<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope, CancellationToken ct)
+    private static readonly IReadOnlyDictionary<string, int> NoRetries = new Dictionary<string, int>();
+
+    private async Task<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope,
+        CancellationToken ct, StateResume? resume, bool root)
     {
         if (state.QueryLanguage == "JSONata" || execution.StateMachine.Definition.QueryLanguage == "JSONata")
         {
             throw new StatesException(StatesErrors.Runtime, $"The state '{state.Name}' uses JSONata, which this engine does not evaluate yet.");
         }
-        var enteredTime = Clock.Now;
-        var enteredId = lane.Last = scope.Append(lane.Last, state.Type + "StateEntered", new JsonObject
+        var enteredTime = resume?.EnteredTime ?? Clock.Now;
+        var enteredId = resume?.EnteredEventId ?? (lane.Last = scope.Append(lane.Last, state.Type + "StateEntered", new JsonObject
         {
             ["name"] = state.Name,
             ["input"] = JsonUtil.Serialize(input),
             ["inputDetails"] = Truncated(),
-        });
+        }));
         try
         {
             var (output, next) = state.Type switch
@@ -182,7 +196,7 @@ internal sealed class Interpreter(Execution execution)
                 "Succeed" => (OutputOf(state, DataFlow.SelectPath(state.InputPath, input, StateContext(scope, state, enteredTime, null), "InputPath"), scope, enteredTime), null),
                 "Fail" => throw FailState(state, input, scope, enteredTime),
                 "Wait" => await RunWaitAsync(state, input, scope, enteredTime, ct).ConfigureAwait(false),
-                "Task" or "Parallel" or "Map" => await RunWithRetryAsync(state, input, lane, scope, enteredTime, ct).ConfigureAwait(false),
+                "Task" or "Parallel" or "Map" => await RunWithRetryAsync(state, input, lane, scope, enteredTime, ct, resume, root).ConfigureAwait(false),
                 _ => throw new RuntimeFailure($"Unsupported state type '{state.Type}'."),
             };
             if (state.Type is "Pass" or "Choice" or "Succeed" or "Wait")
@@ -316,21 +330,32 @@ internal sealed class Interpreter(Execution execution)
         return (DataFlow.SelectPath(state.OutputPath, effective, context, "OutputPath"), state.Next);
     }
 
-    private async Task<(JsonNode?, string?)> RunWithRetryAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope, DateTimeOffset entered, CancellationToken ct)
+    private async Task<(JsonNode?, string?)> RunWithRetryAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope,
+        DateTimeOffset entered, CancellationToken ct, StateResume? resume, bool root)
     {
         var retryCounts = new int[state.Retry.Count];
-        var attempt = 0;
+        foreach (var (key, count) in resume?.RetryCounts ?? NoRetries)
+        {
+            if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < retryCounts.Length)
+            {
+                retryCounts[index] = count;
+            }
+        }
+        var attempt = retryCounts.Sum();
+        var completed = resume?.CompletedChildren;
         while (true)
         {
             try
             {
                 var context = StateContext(scope, state, entered, attempt);
                 var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+                var children = new ChildProgress(completed, root ? RecordChildResult : null);
+                completed = null;
                 var result = state.Type switch
                 {
                     "Task" => await RunTaskAsync(state, effective, lane, scope, context, attempt, ct).ConfigureAwait(false),
-                    "Parallel" => await RunParallelAsync(state, effective, lane, scope, context, ct).ConfigureAwait(false),
-                    _ => await RunMapAsync(state, effective, lane, scope, context, ct).ConfigureAwait(false),
+                    "Parallel" => await RunParallelAsync(state, effective, lane, scope, context, children, ct).ConfigureAwait(false),
+                    _ => await RunMapAsync(state, effective, lane, scope, context, children, ct).ConfigureAwait(false),
                 };
                 if (state.ResultSelector is not null)
                 {
@@ -350,6 +375,13 @@ internal sealed class Interpreter(Execution execution)
                     var delay = BackoffDelay(state.Retry[index], retryCounts[index]);
                     retryCounts[index]++;
                     attempt++;
+                    if (root)
+                    {
+                        var counts = retryCounts.Select((c, i) => (c, i)).Where(p => p.c > 0)
+                            .ToDictionary(p => p.i.ToString(CultureInfo.InvariantCulture), p => p.c, StringComparer.Ordinal);
+                        // A retried Parallel or Map runs all its branches or iterations again.
+                        execution.UpdateCheckpoint(c => c! with { RetryCounts = counts, CompletedChildren = null });
+                    }
                     await Clock.DelayAsync(delay, ct).ConfigureAwait(false);
                     continue;
                 }
@@ -370,6 +402,14 @@ internal sealed class Interpreter(Execution execution)
             }
         }
     }
+
+    private void RecordChildResult(int index, JsonNode? output) =>
+        execution.UpdateCheckpoint(c =>
+        {
+            var children = c!.CompletedChildren is null ? new Dictionary<int, string>() : new Dictionary<int, string>(c.CompletedChildren);
+            children[index] = JsonUtil.Serialize(output);
+            return c with { CompletedChildren = children };
+        });
 
     internal static TimeSpan BackoffDelay(Retrier retrier, int retriesSoFar, Random? random = null)
     {
@@ -575,7 +615,8 @@ internal sealed class Interpreter(Execution execution)
         }
     }
 
-    private async Task<JsonNode?> RunParallelAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context, CancellationToken ct)
+    private async Task<JsonNode?> RunParallelAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context,
+        ChildProgress children, CancellationToken ct)
     {
         var branchInput = state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
         lane.Last = scope.Append(lane.Last, "ParallelStateStarted", null);
@@ -588,8 +629,14 @@ internal sealed class Interpreter(Execution execution)
         {
             try
             {
+                if (children.TryGetCompleted(worker, out var done))
+                {
+                    results[worker] = done;
+                    return;
+                }
                 var branch = state.Branches[worker];
                 results[worker] = await RunWorkflowAsync(branch, branch.StartAt, JsonUtil.Clone(branchInput), lanes[worker], scope, failFast.Token).ConfigureAwait(false);
+                children.Succeeded(worker, results[worker]);
             }
             catch (StatesException ex)
             {
@@ -614,7 +661,8 @@ internal sealed class Interpreter(Execution execution)
         return new JsonArray(results);
     }
 
-    private async Task<JsonNode?> RunMapAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context, CancellationToken ct)
+    private async Task<JsonNode?> RunMapAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context,
+        ChildProgress children, CancellationToken ct)
     {
         var itemsNode = DataFlow.SelectPath(state.ItemsPath, effective, context, "ItemsPath");
         if (itemsNode is not JsonArray items)
@@ -667,6 +715,11 @@ internal sealed class Interpreter(Execution execution)
                 {
                     return;
                 }
+                if (children.TryGetCompleted(index, out var done))
+                {
+                    results[index] = done;
+                    continue;
+                }
                 if (distributed)
                 {
                     try
@@ -705,6 +758,7 @@ internal sealed class Interpreter(Execution execution)
                 {
                     results[index] = await RunWorkflowAsync(processor, processor.StartAt, inputs[index], iterationLane, scope, failFast.Token).ConfigureAwait(false);
                     scope.Append(iterationLane.Last, "MapIterationSucceeded", (JsonObject)iterationDetails.DeepClone());
+                    children.Succeeded(index, results[index]);
                 }
                 catch (StatesException ex)
                 {
@@ -803,4 +857,29 @@ internal sealed record RunScope(Func<long, string, JsonObject?, long> Append, Js
 internal sealed class Lane
 {
     public long Last { get; set; }
+}
+
+/// <summary>Where a resumed or redriven top-level state picks up: its entered event, retries used, children done, variables.</summary>
+internal sealed record StateResume(
+    long? EnteredEventId,
+    DateTimeOffset? EnteredTime,
+    IReadOnlyDictionary<string, int> RetryCounts,
+    IReadOnlyDictionary<int, string>? CompletedChildren,
+    string? Variables);
+
+/// <summary>The Parallel branches or Map iterations that already succeeded, and where to report new successes.</summary>
+internal sealed class ChildProgress(IReadOnlyDictionary<int, string>? completed, Action<int, JsonNode?>? onSucceeded)
+{
+    public bool TryGetCompleted(int index, out JsonNode? output)
+    {
+        if (completed is not null && completed.TryGetValue(index, out var text))
+        {
+            output = JsonUtil.Parse(text);
+            return true;
+        }
+        output = null;
+        return false;
+    }
+
+    public void Succeeded(int index, JsonNode? output) => onSucceeded?.Invoke(index, output);
 }

@@ -140,9 +140,82 @@ public sealed class StepFunctionsEngine
             }
             throw new StepFunctionsApiException("ExecutionAlreadyExists", $"Execution Already Exists: '{arn}'");
         }
-        execution.Start(startFrom);
+        var plan = startFrom is null
+            ? new RunPlan(stateMachine.Definition.StartAt, parsedInput, 0) { AppendStarted = true, TimeoutFrom = execution.StartDate }
+            : new RunPlan(startFrom.StateName, JsonUtil.Parse(startFrom.StateInput), startFrom.LastEventId)
+            {
+                Variables = startFrom.Variables,
+                TimeoutFrom = execution.StartDate,
+            };
+        execution.Start(plan, announce: startFrom is null);
         return Task.FromResult(execution);
     }
+
+    /// <summary>
+    /// Recreates an execution that was RUNNING when the process stopped and continues it: the recorded history is kept
+    /// and new events follow it; states that completed are not run again; the state in flight runs again (its
+    /// StateEntered event is not repeated), with the retries it had used, reusing the Parallel branches and Map
+    /// iterations that had succeeded. A history that already ends with a terminal event only restores that status.
+    /// </summary>
+    /// <exception cref="StepFunctionsApiException">ExecutionAlreadyExists when the engine already has this execution.</exception>
+    public Execution ResumeExecution(StateMachine machine, PersistedExecution persisted)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(persisted);
+        var parsedInput = JsonUtil.Parse(persisted.Input);
+        var mocks = Options.MockConfig?.Resolve(machine.Name, persisted.TestCase);
+        var execution = new Execution(this, machine, persisted.ExecutionArn, persisted.Name, persisted.Input, parsedInput,
+            persisted.StartDate, mocks, persisted.History);
+        if (!_executions.TryAdd(persisted.ExecutionArn, execution))
+        {
+            throw new StepFunctionsApiException("ExecutionAlreadyExists", $"Execution Already Exists: '{persisted.ExecutionArn}'");
+        }
+        var history = execution.History;
+        if (history.Count > 0 && history[^1].Type is "ExecutionSucceeded" or "ExecutionFailed" or "ExecutionAborted" or "ExecutionTimedOut")
+        {
+            if (persisted.Checkpoint is not null)
+            {
+                execution.SetCheckpoint(persisted.Checkpoint);
+            }
+            execution.RestoreTerminal(history[^1]);
+            return execution;
+        }
+        var timeoutFrom = execution.RedriveDate ?? execution.StartDate;
+        if (history.Count == 0)
+        {
+            execution.Start(new RunPlan(machine.Definition.StartAt, parsedInput, 0) { AppendStarted = true, TimeoutFrom = timeoutFrom }, announce: true);
+            return execution;
+        }
+        var checkpoint = persisted.Checkpoint;
+        if (checkpoint is null)
+        {
+            execution.Start(new RunPlan(machine.Definition.StartAt, parsedInput, execution.LastEventId) { TimeoutFrom = timeoutFrom }, announce: false);
+            return execution;
+        }
+        execution.SetCheckpoint(checkpoint);
+        var entered = history.FirstOrDefault(e => e.Id > checkpoint.LastEventId && e.PreviousEventId == checkpoint.LastEventId
+            && e.Type.EndsWith("StateEntered", StringComparison.Ordinal) && e.StateName == checkpoint.StateName);
+        execution.Start(new RunPlan(checkpoint.StateName, JsonUtil.Parse(checkpoint.StateInput), entered is null ? checkpoint.LastEventId : execution.LastEventId)
+        {
+            EnteredEventId = entered?.Id,
+            EnteredTime = entered?.Timestamp,
+            RetryCounts = checkpoint.RetryCounts,
+            CompletedChildren = checkpoint.CompletedChildren,
+            Variables = checkpoint.Variables,
+            TimeoutFrom = timeoutFrom,
+        }, announce: false);
+        return execution;
+    }
+
+    /// <summary>
+    /// RedriveExecution: restarts a STANDARD execution that FAILED, was ABORTED or TIMED_OUT from its unsuccessful
+    /// state, with that state's input, keeping the history and the results of the states that succeeded (a Parallel
+    /// or inline Map reruns only its unsuccessful branches or iterations). Returns the redrive date.
+    /// </summary>
+    /// <exception cref="StepFunctionsApiException">ExecutionDoesNotExist, or ExecutionNotRedrivable with AWS's reason.</exception>
+    public DateTimeOffset RedriveExecution(string executionArn, string? clientToken = null) =>
+        (GetExecution(executionArn) ?? throw new StepFunctionsApiException("ExecutionDoesNotExist", $"Execution Does Not Exist: '{executionArn}'"))
+            .Redrive(clientToken);
 
     /// <summary>Stops a running execution (ExecutionAborted).</summary>
     public Task StopExecutionAsync(string executionArn, string? error = null, string? cause = null)
