@@ -1,0 +1,39 @@
+using StatesLanguage.Integrations;
+using StatesLanguage.Mocks;
+
+namespace StepFunctionsApi;
+
+/// <summary>How the local Step Functions API runs: where it listens, where it keeps its state, what its tasks call.</summary>
+public sealed record StepFunctionsApiOptions
+{
+    /// <summary>Step Functions Local's default port.</summary>
+    public const int DefaultPort = 8083;
+
+    /// <summary>Loopback port; 0 picks a free one.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>SQLite file for state machines, executions and histories; null or <c>:memory:</c> keeps nothing on disk.</summary>
+    public string? DatabasePath { get; init; }
+
+    /// <summary>The MockConfigFile (Step Functions Local format); defaults to the SFN_MOCK_CONFIG environment variable.</summary>
+    public string? MockConfigPath { get; init; } = Environment.GetEnvironmentVariable("SFN_MOCK_CONFIG");
+
+    /// <summary>A parsed mock config; takes precedence over <see cref="MockConfigPath"/>.</summary>
+    public MockConfig? MockConfig { get; init; }
+
+    public ILambdaInvoker? LambdaInvoker { get; init; }
+
+    public LocalTopicStore? Topics { get; init; }
+
+    /// <summary>Further task integrations (consulted before the built-in Lambda and SNS ones).</summary>
+    public IReadOnlyList<ITaskIntegration> Integrations { get; init; } = [];
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public string Region { get; init; } = "us-east-1";
+
+    public string AccountId { get; init; } = "123456789012";
+
+    /// <summary>Resume the executions a previous process left RUNNING when the service starts.</summary>
+    public bool ResumeRunningExecutions { get; init; } = true;
+}
