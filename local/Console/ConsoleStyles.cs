@@ -19,6 +19,7 @@ internal static class ConsoleStyles
         .status-aborted { background: #8d6605; } .status-timed-out { background: #d13212; } .status-pending-redrive { background: #8d6605; }
         .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); gap: 16px; }
         .graph { overflow: auto; background: #fff; }
+        .graph svg { max-width: 100%; height: auto; }
         pre { background: #f8f8f8; border: 1px solid #eaeded; padding: 8px; overflow: auto; max-height: 320px; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
         form.inline { display: inline; }
         button { background: #ec7211; color: #fff; border: 0; border-radius: 4px; padding: 6px 14px; font-weight: 600; cursor: pointer; }

@@ -76,7 +76,8 @@ public sealed class StepFunctionsReader(HttpClient http)
         CallAsync("StopExecution", new JsonObject { ["executionArn"] = executionArn, ["error"] = "Console.Stopped", ["cause"] = "Stopped from the console" },
             cancellationToken);
 
-    private async Task<JsonObject> CallAsync(string operation, JsonObject request, CancellationToken cancellationToken)
+    /// <summary>Calls any operation of the API with a request document; errors become <see cref="StepFunctionsCallException"/>.</summary>
+    public async Task<JsonObject> CallAsync(string operation, JsonObject request, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "/")
         {

@@ -24,7 +24,7 @@ public sealed class LocalStepFunctions : IDisposable
         _observer = new PersistingObserver(Store);
         MockConfig = options.MockConfig
             ?? (string.IsNullOrEmpty(options.MockConfigPath) ? null : StatesLanguage.Mocks.MockConfig.Parse(File.ReadAllText(options.MockConfigPath)));
-        Engine = new StepFunctionsEngine(EngineOptionsFor(options, MockConfig, [_observer]));
+        Engine = new StepFunctionsEngine(EngineOptionsFor(options, MockConfig, [_observer, .. options.Observers]));
         foreach (var integration in options.Integrations.Reverse())
         {
             Engine.RegisterIntegration(integration);

@@ -1,5 +1,6 @@
 using StatesLanguage.Integrations;
 using StatesLanguage.Mocks;
+using StatesLanguage.Runtime;
 
 namespace StepFunctionsApi;
 
@@ -27,6 +28,9 @@ public sealed record StepFunctionsApiOptions
 
     /// <summary>Further task integrations (consulted before the built-in Lambda and SNS ones).</summary>
     public IReadOnlyList<ITaskIntegration> Integrations { get; init; } = [];
+
+    /// <summary>More observers of every execution (after the one that persists it), e.g. a host's status-change rules.</summary>
+    public IReadOnlyList<IExecutionObserver> Observers { get; init; } = [];
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace ECommerce.LocalStores;
+
+/// <summary>
+/// One service's table as a SQLite file of JSON documents keyed like its DynamoDB table (<c>pk</c>). Every write runs
+/// in one SQLite transaction, so a multi-item rule (a reservation and its stock decrements) is atomic and survives a
+/// crash, as the DynamoDB transaction is on AWS.
+/// </summary>
+public sealed class SqliteDocumentStore : IDisposable
+{
+    private static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly string _connectionString;
+    private readonly int _busyTimeoutMilliseconds;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    /// <param name="databasePath">The SQLite file; created with its table when missing.</param>
+    /// <param name="busyTimeout">
+    /// How long a write waits for another connection's lock (another process on the same file) before it fails as
+    /// unavailable. Five seconds unless given.
+    /// </param>
+    public SqliteDocumentStore(string databasePath, TimeSpan? busyTimeout = null)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        var timeout = busyTimeout ?? DefaultBusyTimeout;
+        _busyTimeoutMilliseconds = (int)timeout.TotalMilliseconds;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY itself for up to the command timeout (whole seconds).
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)),
+        }.ToString();
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS items (pk TEXT PRIMARY KEY, doc TEXT NOT NULL);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE, so it holds the file's write lock from
+    /// its first read) and commits it; an exception thrown by <paramref name="work"/> rolls everything back.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DocumentTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = work(new DocumentTransaction(connection, transaction));
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one read transaction, so every read inside it sees the same snapshot.</summary>
+    public Task<T> ReadAsync<T>(Func<DocumentTransaction, T> work)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        return Task.FromResult(work(new DocumentTransaction(connection, transaction)));
+    }
+
+    /// <summary>Deletes every document (the file and its schema stay).</summary>
+    public Task ClearAsync(CancellationToken cancellationToken) =>
+        WriteAsync(items => items.DeleteAll(), cancellationToken);
+
+    /// <summary>Closes the pooled connections to the file, so it can be deleted or reopened by another process.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        _writer.Dispose();
+    }
+
+    /// <summary>Deletes a database file with its WAL and shared-memory side files; missing files are fine.</summary>
+    public static void DeleteFiles(string databasePath)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        // NORMAL in WAL mode: a commit survives the process crashing or being killed (the restart case); only an OS
+        // crash or power loss can drop the last commits. FULL would fsync every commit, about ten times slower here.
+        pragma.CommandText = string.Create(
+            CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;");
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}
+
+/// <summary>Reads and writes documents inside one transaction of a <see cref="SqliteDocumentStore"/>.</summary>
+public sealed class DocumentTransaction(SqliteConnection connection, SqliteTransaction transaction)
+{
+    // Enums are stored by their contract names (RESERVED, CHARGED, SHIPPED...) and absent values are left out, as
+    // the DynamoDB items do, so a file reads like the table it stands in for.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public T? Get<T>(string pk)
+    {
+        using var command = Command("SELECT doc FROM items WHERE pk = $pk");
+        command.Parameters.AddWithValue("$pk", pk);
+        return command.ExecuteScalar() is string doc ? JsonSerializer.Deserialize<T>(doc, Json) : default;
+    }
+
+    public void Put<T>(string pk, T document)
+    {
+        using var command = Command("INSERT INTO items (pk, doc) VALUES ($pk, $doc) ON CONFLICT (pk) DO UPDATE SET doc = excluded.doc");
+        command.Parameters.AddWithValue("$pk", pk);
+        command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(document, Json));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Every document whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    public IReadOnlyList<T> Scan<T>(string prefix)
+    {
+        // substr compares the leading characters exactly, so LIKE's wildcards and case folding never come into it.
+        using var command = Command("SELECT doc FROM items WHERE substr(pk, 1, length($prefix)) = $prefix ORDER BY pk");
+        command.Parameters.AddWithValue("$prefix", prefix);
+        using var reader = command.ExecuteReader();
+        var documents = new List<T>();
+        while (reader.Read())
+        {
+            documents.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), Json)!);
+        }
+
+        return documents;
+    }
+
+    internal int DeleteAll()
+    {
+        using var command = Command("DELETE FROM items");
+        return command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
