@@ -27,3 +27,12 @@ public static class StatesErrors
     public const string Permissions = "States.Permissions";
     public const string QueryEvaluationError = "States.QueryEvaluationError";
 }
+
+/// <summary>
+/// States.QueryEvaluationError raised by a JSONata field; the interpreter records an EvaluationFailed event and prefixes
+/// the cause with the state and its entered event, as AWS does.
+/// </summary>
+public sealed class QueryEvaluationException(string field, string reason) : StatesException(StatesErrors.QueryEvaluationError, reason)
+{
+    public string Field { get; } = field;
+}

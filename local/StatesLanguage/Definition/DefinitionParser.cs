@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StatesLanguage.Intrinsics;
 using StatesLanguage.Json;
+using StatesLanguage.Runtime;
 
 namespace StatesLanguage.Definition;
 
@@ -43,7 +44,23 @@ public sealed class DefinitionParser
         "IsString", "IsBoolean", "IsTimestamp",
     ];
 
+    private static readonly string[] JsonPathOnlyFields =
+    [
+        "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "ItemsPath", "TimeoutSecondsPath",
+        "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
+        "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
+    ];
+
+    private static readonly string[] JsonataOnlyFields = ["Arguments", "Output", "Items"];
+
+    private static readonly string[] JsonataExpressionFields =
+    [
+        "Arguments", "Output", "Assign", "Items", "ItemSelector", "Seconds", "Timestamp", "Error", "Cause", "TimeoutSeconds",
+        "HeartbeatSeconds", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage",
+    ];
+
     private readonly List<ValidationProblem> _problems = [];
+    private string _queryLanguage = "JSONPath";
     private readonly Dictionary<string, string> _allStateNames = new(StringComparer.Ordinal);
 
     private DefinitionParser()
@@ -102,6 +119,7 @@ public sealed class DefinitionParser
         {
             Schema("/QueryLanguage", $"Value '{queryLanguage}' is not accepted. Valid values: [JSONPath, JSONata]");
         }
+        _queryLanguage = queryLanguage;
         int? timeout = null;
         if (obj["TimeoutSeconds"] is { } t)
         {
@@ -262,7 +280,17 @@ public sealed class DefinitionParser
                 Schema(path, $"State '{name}' cannot have both 'Next' and 'End': true");
             }
         }
-        var isJsonata = OptionalString(obj, "QueryLanguage", path + "/") == "JSONata";
+        var stateLanguage = OptionalString(obj, "QueryLanguage", path + "/");
+        if (stateLanguage is not null and not ("JSONPath" or "JSONata"))
+        {
+            Schema(path + "/QueryLanguage", $"Value '{stateLanguage}' is not accepted. Valid values: [JSONPath, JSONata]");
+        }
+        if (_queryLanguage == "JSONata" && stateLanguage == "JSONPath")
+        {
+            Schema(path + "/QueryLanguage", "A state cannot use JSONPath when the state machine's QueryLanguage is JSONata");
+        }
+        var isJsonata = (stateLanguage ?? _queryLanguage) == "JSONata";
+        CheckLanguageFields(obj, path, isJsonata);
         var state = new StateDefinition
         {
             Name = name,
@@ -270,22 +298,26 @@ public sealed class DefinitionParser
             Json = obj,
             Next = next,
             End = end,
-            QueryLanguage = OptionalString(obj, "QueryLanguage", path + "/"),
+            QueryLanguage = stateLanguage,
+            IsJsonata = isJsonata,
+            Arguments = obj["Arguments"],
+            Output = obj["Output"],
+            Items = obj["Items"],
             InputPath = PathField(obj, "InputPath", path, isJsonata),
             OutputPath = PathField(obj, "OutputPath", path, isJsonata),
             ResultPath = PathField(obj, "ResultPath", path, isJsonata, referencePath: true),
-            Parameters = Template(obj, "Parameters", path),
+            Parameters = isJsonata ? null : Template(obj, "Parameters", path),
             ResultSelector = Template(obj, "ResultSelector", path),
             Result = obj["Result"],
             HasResult = obj.ContainsKey("Result"),
             Retry = ParseRetry(obj, path),
             Catch = ParseCatch(obj, path, isJsonata),
             Resource = OptionalString(obj, "Resource", path + "/"),
-            TimeoutSeconds = obj["TimeoutSeconds"] is { } ts ? PositiveInt(ts, path + "/TimeoutSeconds", allowZero: false) : null,
+            TimeoutSeconds = obj["TimeoutSeconds"] is { } ts && !IsExpression(ts, isJsonata) ? PositiveInt(ts, path + "/TimeoutSeconds", allowZero: false) : null,
             TimeoutSecondsPath = PathString(obj, "TimeoutSecondsPath", path),
-            HeartbeatSeconds = obj["HeartbeatSeconds"] is { } hb ? PositiveInt(hb, path + "/HeartbeatSeconds", allowZero: false) : null,
+            HeartbeatSeconds = obj["HeartbeatSeconds"] is { } hb && !IsExpression(hb, isJsonata) ? PositiveInt(hb, path + "/HeartbeatSeconds", allowZero: false) : null,
             HeartbeatSecondsPath = PathString(obj, "HeartbeatSecondsPath", path),
-            Choices = type == "Choice" ? ParseChoices(obj, path) : [],
+            Choices = type == "Choice" ? ParseChoices(obj, path, isJsonata) : [],
             Default = OptionalString(obj, "Default", path + "/"),
             Seconds = obj["Seconds"],
             SecondsPath = PathString(obj, "SecondsPath", path),
@@ -298,7 +330,7 @@ public sealed class DefinitionParser
             Branches = type == "Parallel" ? ParseBranches(obj, path) : [],
             ItemProcessor = type == "Map" ? ParseProcessor(obj, path) : null,
             ItemsPath = PathField(obj, "ItemsPath", path, isJsonata),
-            ItemSelector = Template(obj, "ItemSelector", path),
+            ItemSelector = isJsonata ? obj["ItemSelector"] : Template(obj, "ItemSelector", path),
             MaxConcurrency = obj["MaxConcurrency"],
             MaxConcurrencyPath = PathString(obj, "MaxConcurrencyPath", path),
             ToleratedFailureCount = obj["ToleratedFailureCount"],
@@ -308,6 +340,7 @@ public sealed class DefinitionParser
             ItemBatcher = obj["ItemBatcher"] as JsonObject,
             ItemReader = obj["ItemReader"] as JsonObject,
             Label = OptionalString(obj, "Label", path + "/"),
+            Assign = AssignField(obj, path, isJsonata),
         };
         ValidateTypeSpecific(state, path);
         return state;
@@ -328,7 +361,7 @@ public sealed class DefinitionParser
                 break;
             case "Wait":
                 var count = new object?[] { state.Seconds, state.SecondsPath, state.Timestamp, state.TimestampPath }.Count(v => v is not null);
-                if (count != 1 && state.QueryLanguage != "JSONata")
+                if (count != 1)
                 {
                     Schema(path, "A Wait state must have exactly one of Seconds, SecondsPath, Timestamp, TimestampPath");
                 }
@@ -458,7 +491,11 @@ public sealed class DefinitionParser
             {
                 Schema(p + "/Next", "The field 'Next' is required in a catcher");
             }
-            result.Add(new Catcher(errors, next ?? "", PathField(c, "ResultPath", p, isJsonata, referencePath: true)));
+            result.Add(new Catcher(errors, next ?? "", PathField(c, "ResultPath", p, isJsonata, referencePath: true))
+            {
+                Assign = AssignField(c, p, isJsonata),
+                Output = c["Output"],
+            });
         }
         return result;
     }
@@ -478,7 +515,7 @@ public sealed class DefinitionParser
         return errors;
     }
 
-    private IReadOnlyList<ChoiceRule> ParseChoices(JsonObject obj, string path)
+    private IReadOnlyList<ChoiceRule> ParseChoices(JsonObject obj, string path, bool isJsonata)
     {
         if (obj["Choices"] is not JsonArray array)
         {
@@ -493,7 +530,18 @@ public sealed class DefinitionParser
                 Schema(p, "A choice rule must be an object");
                 continue;
             }
-            var parsed = ParseRule(rule, p, topLevel: true);
+            var parsed = ParseRule(rule, p, topLevel: true) with { Assign = AssignField(rule, p, isJsonata), Output = rule["Output"] };
+            if (isJsonata && parsed.Operator != "Condition")
+            {
+                Schema(p, "A JSONata choice rule requires 'Condition'");
+            }
+            if (isJsonata)
+            {
+                foreach (var (problemPath, message) in JsonataFields.Validate(rule, p))
+                {
+                    Schema(problemPath, message);
+                }
+            }
             if (parsed.Next is null)
             {
                 Schema(p + "/Next", "A top-level choice rule requires 'Next'");
@@ -565,6 +613,62 @@ public sealed class DefinitionParser
         Schema(path, "A choice rule must be an object");
         return new ChoiceRule();
     }
+
+    private static bool IsExpression(JsonNode node, bool isJsonata) => isJsonata && JsonataFields.TryGetExpression(node, out _);
+
+    private void CheckLanguageFields(JsonObject obj, string path, bool isJsonata)
+    {
+        foreach (var key in obj.Select(p => p.Key))
+        {
+            if (isJsonata && JsonPathOnlyFields.Contains(key))
+            {
+                Schema($"{path}/{key}", $"The field '{key}' is not supported when the QueryLanguage is JSONata");
+            }
+            else if (!isJsonata && JsonataOnlyFields.Contains(key))
+            {
+                Schema($"{path}/{key}", $"The field '{key}' is only supported when the QueryLanguage is JSONata");
+            }
+        }
+        if (isJsonata)
+        {
+            foreach (var field in JsonataExpressionFields)
+            {
+                foreach (var (problemPath, message) in JsonataFields.Validate(obj[field], $"{path}/{field}"))
+                {
+                    Schema(problemPath, message);
+                }
+            }
+        }
+    }
+
+    private JsonObject? AssignField(JsonObject obj, string path, bool isJsonata)
+    {
+        if (!obj.TryGetPropertyValue("Assign", out var node))
+        {
+            return null;
+        }
+        if (node is not JsonObject assign)
+        {
+            Schema(path + "/Assign", "The field 'Assign' must be a JSON object");
+            return null;
+        }
+        foreach (var key in assign.Select(p => p.Key))
+        {
+            var name = key.EndsWith(".$", StringComparison.Ordinal) && !isJsonata ? key[..^2] : key;
+            if (!IsVariableName(name))
+            {
+                Schema($"{path}/Assign/{key}", $"The variable name '{name}' is not valid: use letters, digits and '_', starting with a letter or '_', at most 80 characters");
+            }
+        }
+        if (!isJsonata)
+        {
+            CheckTemplate(assign, path + "/Assign");
+        }
+        return assign;
+    }
+
+    private static bool IsVariableName(string name) =>
+        name.Length is > 0 and <= 80 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private JsonNode? Template(JsonObject obj, string field, string path)
     {
@@ -665,7 +769,7 @@ public sealed class DefinitionParser
         {
             Schema(path, $"The value for the field '{path.Split('/')[^1]}' must be a valid JSONPath: {error}");
         }
-        else if (referencePath && (!parsed!.IsReferencePath || parsed.IsContextPath))
+        else if (referencePath && (!parsed!.IsReferencePath || parsed.IsContextPath || parsed.VariableName is not null))
         {
             Schema(path, $"The value for the field '{path.Split('/')[^1]}' must be a valid reference path: {text}");
         }

@@ -63,6 +63,21 @@ public sealed class StateDefinition
 
     public string? QueryLanguage { get; init; }
 
+    /// <summary>True when the state evaluates JSONata (its own QueryLanguage, or the machine's).</summary>
+    public bool IsJsonata { get; init; }
+
+    /// <summary>JSONata: the Task's arguments, the Parallel's branch input.</summary>
+    public JsonNode? Arguments { get; init; }
+
+    /// <summary>JSONata: the state output (default: the result, or the input for states without one).</summary>
+    public JsonNode? Output { get; init; }
+
+    /// <summary>JSONata Map: the items (an array, or an expression giving one); default: the input.</summary>
+    public JsonNode? Items { get; init; }
+
+    /// <summary>Assign: variables set when the state exits (values, or <c>.$</c> paths and intrinsics).</summary>
+    public JsonObject? Assign { get; init; }
+
     // Task
     public string? Resource { get; init; }
 
@@ -136,7 +151,14 @@ public sealed record Retrier(
     string JitterStrategy = "NONE");
 
 /// <summary>A Catch entry.</summary>
-public sealed record Catcher(IReadOnlyList<string> ErrorEquals, string Next, string? ResultPath = "$");
+public sealed record Catcher(IReadOnlyList<string> ErrorEquals, string Next, string? ResultPath = "$")
+{
+    /// <summary>Variables set when this catcher is taken (paths read the error output).</summary>
+    public JsonObject? Assign { get; init; }
+
+    /// <summary>JSONata: the output when this catcher is taken (default: the error output).</summary>
+    public JsonNode? Output { get; init; }
+}
 
 /// <summary>A Choice rule: a comparison (Variable + operator), or And/Or/Not of nested rules; top-level rules carry Next.</summary>
 public sealed record ChoiceRule
@@ -154,4 +176,10 @@ public sealed record ChoiceRule
     public ChoiceRule? Not { get; init; }
 
     public string? Next { get; init; }
+
+    /// <summary>Top-level rules only: variables set when this rule is taken.</summary>
+    public JsonObject? Assign { get; init; }
+
+    /// <summary>JSONata top-level rules only: the output when this rule is taken.</summary>
+    public JsonNode? Output { get; init; }
 }

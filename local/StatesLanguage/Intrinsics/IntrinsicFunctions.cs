@@ -56,9 +56,9 @@ public static class IntrinsicFunctions
 
     private static JsonNode? ResolvePath(JsonPath path, JsonNode? input, JsonNode? context)
     {
-        var root = path.IsContextPath ? context : input;
-        if (!path.TryEvaluate(root, out var value))
+        if (!path.TryEvaluate(input, context, out var value))
         {
+            path.TryGetRoot(input, context, out var root);
             throw new StatesException(StatesErrors.Runtime,
                 $"The JSONPath '{path.Text}' could not be found in the input '{JsonUtil.Serialize(root)}'");
         }

@@ -9,10 +9,11 @@ public sealed class JsonPath
 {
     private readonly IReadOnlyList<Segment> _segments;
 
-    private JsonPath(string text, bool isContext, IReadOnlyList<Segment> segments)
+    private JsonPath(string text, bool isContext, IReadOnlyList<Segment> segments, string? variableName = null)
     {
         Text = text;
         IsContextPath = isContext;
+        VariableName = variableName;
         _segments = segments;
         IsDefinite = segments.All(s => s.IsDefinite);
     }
@@ -22,6 +23,44 @@ public sealed class JsonPath
 
     /// <summary>True when the path starts with <c>$$</c> and addresses the context object.</summary>
     public bool IsContextPath { get; }
+
+    /// <summary>The workflow variable the path starts from (<c>$name.a</c> → "name"); null for <c>$</c> and <c>$$</c>.</summary>
+    public string? VariableName { get; }
+
+    /// <summary>
+    /// The value this path starts from: the context object for <c>$$</c>, a variable for <c>$name</c> (false when the
+    /// variable is not assigned), the input otherwise.
+    /// </summary>
+    public bool TryGetRoot(JsonNode? input, JsonNode? context, out JsonNode? root)
+    {
+        if (IsContextPath)
+        {
+            root = context;
+            return true;
+        }
+        if (VariableName is null)
+        {
+            root = input;
+            return true;
+        }
+        if (Runtime.VariableScope.Of(context) is { } variables && variables.TryGet(VariableName, out root))
+        {
+            return true;
+        }
+        root = null;
+        return false;
+    }
+
+    /// <summary>Evaluates against the root <see cref="TryGetRoot"/> picks.</summary>
+    public bool TryEvaluate(JsonNode? input, JsonNode? context, out JsonNode? value)
+    {
+        if (!TryGetRoot(input, context, out var root))
+        {
+            value = null;
+            return false;
+        }
+        return TryEvaluate(root, out value);
+    }
 
     /// <summary>True when the path selects at most one node (no wildcard, slice, filter or descent).</summary>
     public bool IsDefinite { get; }
@@ -292,12 +331,22 @@ public sealed class JsonPath
                 isContext = true;
                 _pos++;
             }
+            string? variable = null;
+            if (!isContext && _pos < text.Length && (char.IsAsciiLetter(text[_pos]) || text[_pos] == '_'))
+            {
+                var start = _pos;
+                while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_'))
+                {
+                    _pos++;
+                }
+                variable = text[start.._pos];
+            }
             var segments = new List<Segment>();
             while (_pos < text.Length)
             {
                 segments.Add(ParseSegment());
             }
-            return new JsonPath(text, isContext, segments);
+            return new JsonPath(text, isContext, segments, variable);
         }
 
         private Segment ParseSegment()

@@ -27,7 +27,7 @@ internal static class ChoiceEvaluator
         }
         var op = rule.Operator;
         var path = JsonPath.Parse(rule.Variable);
-        var present = path.TryEvaluate(path.IsContextPath ? context : input, out var value);
+        var present = path.TryEvaluate(input, context, out var value);
         if (op == "IsPresent")
         {
             return present == Bool(rule.Operand);
@@ -57,7 +57,7 @@ internal static class ChoiceEvaluator
         if (isPathOperand)
         {
             var operandPath = JsonPath.Parse(operand!.GetValue<string>());
-            if (!operandPath.TryEvaluate(operandPath.IsContextPath ? context : input, out operand))
+            if (!operandPath.TryEvaluate(input, context, out operand))
             {
                 throw new RuntimeFailure($"Invalid path '{operandPath.Text}': The choice state's condition path references an invalid value.");
             }

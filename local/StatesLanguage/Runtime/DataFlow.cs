@@ -19,8 +19,7 @@ internal static class DataFlow
             return input;
         }
         var parsed = JsonPath.Parse(path);
-        var root = parsed.IsContextPath ? context : input;
-        if (!parsed.TryEvaluate(root, out var value))
+        if (!parsed.TryEvaluate(input, context, out var value))
         {
             throw new RuntimeFailure($"Invalid path '{path}' : No results for path: {Normalize(parsed)}");
         }
@@ -29,7 +28,7 @@ internal static class DataFlow
 
     private static string Normalize(JsonPath path)
     {
-        var text = path.IsContextPath ? "$$" : "$";
+        var text = path.IsContextPath ? "$$" : "$" + path.VariableName;
         foreach (var segment in path.Segments)
         {
             text += segment switch
@@ -82,9 +81,9 @@ internal static class DataFlow
             }
         }
         var path = JsonPath.Parse(expression);
-        var root = path.IsContextPath ? context : input;
-        if (!path.TryEvaluate(root, out var value))
+        if (!path.TryEvaluate(input, context, out var value))
         {
+            path.TryGetRoot(input, context, out var root);
             throw new RuntimeFailure(
                 $"The JsonPath argument for the field '{field}' could not find any values in the input '{JsonUtil.Serialize(root)}' with the path '{expression}'");
         }

@@ -105,7 +105,11 @@ public interface IExecutionObserver
 {
     void OnHistoryEvent(ExecutionInfo execution, HistoryEvent historyEvent);
 
-    /// <summary>Called after every top-level state transition with the state the execution will run next.</summary>
+    /// <summary>
+    /// Called after every top-level state transition with the state the execution will run next, and again when that
+    /// state retries or one of its Parallel branches or Map iterations succeeds. Persist it with the events up to
+    /// <see cref="ExecutionCheckpoint.LastEventId"/>; <see cref="StepFunctionsEngine.ResumeExecution"/> takes it back.
+    /// </summary>
     void OnCheckpoint(ExecutionInfo execution, ExecutionCheckpoint checkpoint) { }
 
     void OnStatusChanged(ExecutionInfo execution) { }

@@ -26,7 +26,8 @@ internal sealed class Interpreter(Execution execution)
             (prev, type, details) => execution.Append(prev, type, details),
             context,
             TopLevel: true,
-            execution.ExecutionArn);
+            execution.ExecutionArn,
+            VariableScope.FromJson(plan.Variables));
         using var timeout = definition.TimeoutSeconds is { } seconds
             ? Clock.TimeoutSource(Max(TimeSpan.Zero, TimeSpan.FromSeconds(seconds) - (Clock.Now - plan.TimeoutFrom)))
             : null;
@@ -138,6 +139,7 @@ internal sealed class Interpreter(Execution execution)
             stateObj["RetryCount"] = retryCount.Value;
         }
         context["State"] = stateObj;
+        VariableScope.Attach(context, scope.Variables);
         return context;
     }
 
@@ -157,7 +159,7 @@ internal sealed class Interpreter(Execution execution)
                 execution.SetCheckpoint(new ExecutionCheckpoint(name, JsonUtil.Serialize(input), (int)lane.Last, resume?.RetryCounts ?? NoRetries)
                 {
                     CompletedChildren = resume?.CompletedChildren,
-                    Variables = resume?.Variables,
+                    Variables = scope.Variables.ToJson(),
                 });
             }
             var (output, next) = await RunStateAsync(state, input, lane, scope, ct, resume, root).ConfigureAwait(false);
@@ -176,10 +178,6 @@ internal sealed class Interpreter(Execution execution)
     private async Task<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope,
         CancellationToken ct, StateResume? resume, bool root)
     {
-        if (state.QueryLanguage == "JSONata" || execution.StateMachine.Definition.QueryLanguage == "JSONata")
-        {
-            throw new StatesException(StatesErrors.Runtime, $"The state '{state.Name}' uses JSONata, which this engine does not evaluate yet.");
-        }
         var enteredTime = resume?.EnteredTime ?? Clock.Now;
         var enteredId = resume?.EnteredEventId ?? (lane.Last = scope.Append(lane.Last, state.Type + "StateEntered", new JsonObject
         {
@@ -187,22 +185,26 @@ internal sealed class Interpreter(Execution execution)
             ["input"] = JsonUtil.Serialize(input),
             ["inputDetails"] = Truncated(),
         }));
+        var assign = new PendingAssign();
         try
         {
             var (output, next) = state.Type switch
             {
-                "Pass" => RunPass(state, input, scope, enteredTime),
-                "Choice" => RunChoice(state, input, scope, enteredTime),
+                "Pass" => RunPass(state, input, scope, enteredTime, assign),
+                "Choice" => RunChoice(state, input, scope, enteredTime, assign),
+                "Succeed" when state.IsJsonata => (JsonataOutput(state, input, Jsonata(scope, input, StateContext(scope, state, enteredTime, null))), null),
                 "Succeed" => (OutputOf(state, DataFlow.SelectPath(state.InputPath, input, StateContext(scope, state, enteredTime, null), "InputPath"), scope, enteredTime), null),
                 "Fail" => throw FailState(state, input, scope, enteredTime),
-                "Wait" => await RunWaitAsync(state, input, scope, enteredTime, ct).ConfigureAwait(false),
-                "Task" or "Parallel" or "Map" => await RunWithRetryAsync(state, input, lane, scope, enteredTime, ct, resume, root).ConfigureAwait(false),
+                "Wait" => await RunWaitAsync(state, input, scope, enteredTime, assign, ct).ConfigureAwait(false),
+                "Task" or "Parallel" or "Map" => await RunWithRetryAsync(state, input, lane, scope, enteredTime, enteredId, ct, resume, root).ConfigureAwait(false),
                 _ => throw new RuntimeFailure($"Unsupported state type '{state.Type}'."),
             };
             if (state.Type is "Pass" or "Choice" or "Succeed" or "Wait")
             {
                 CheckSize(state, output);
-                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", ExitDetails(state, output));
+                var exited = ExitDetails(state, output);
+                ApplyAssign(assign.Values, scope, exited);
+                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", exited);
             }
             return (output, next);
         }
@@ -211,6 +213,77 @@ internal sealed class Interpreter(Execution execution)
             throw new StatesException(StatesErrors.Runtime,
                 $"An error occurred while executing the state '{state.Name}' (entered at the event id #{enteredId}). {failure.Message}");
         }
+        catch (QueryEvaluationException failure)
+        {
+            throw RecordEvaluationFailure(failure, state, enteredId, lane, scope);
+        }
+    }
+
+    /// <summary>Appends EvaluationFailed and gives the error with AWS's cause: the state and its entered event, then the reason.</summary>
+    private static StatesException RecordEvaluationFailure(QueryEvaluationException failure, StateDefinition state, long enteredId, Lane lane, RunScope scope)
+    {
+        var cause = $"An error occurred while executing the state '{state.Name}' (entered at the event id #{enteredId}). {failure.Cause}";
+        lane.Last = scope.Append(lane.Last, "EvaluationFailed", new JsonObject
+        {
+            ["error"] = StatesErrors.QueryEvaluationError,
+            ["cause"] = cause,
+            ["location"] = failure.Field,
+            ["state"] = state.Name,
+        });
+        return new StatesException(StatesErrors.QueryEvaluationError, cause);
+    }
+
+    /// <summary>What JSONata expressions of a state see: <c>$states</c> and the variables.</summary>
+    private static Dictionary<string, JsonNode?> Jsonata(RunScope scope, JsonNode? input, JsonObject context,
+        JsonNode? result = null, bool hasResult = false, JsonNode? errorOutput = null) =>
+        JsonataFields.Bindings(scope.Variables, input, context, result, hasResult, errorOutput);
+
+    /// <summary>A JSONata state's output: its Output field, or <paramref name="fallback"/> without one.</summary>
+    private static JsonNode? JsonataOutput(JsonNode? output, JsonNode? fallback, Dictionary<string, JsonNode?> bindings) =>
+        output is null ? JsonUtil.Clone(fallback) : JsonataFields.Evaluate(output, bindings, "Output");
+
+    /// <summary>A state's own Output field, where <c>"Output": null</c> means a null output rather than none.</summary>
+    private static JsonNode? JsonataOutput(StateDefinition state, JsonNode? fallback, Dictionary<string, JsonNode?> bindings) =>
+        state.Json.ContainsKey("Output") && state.Output is null ? null : JsonataOutput(state.Output, fallback, bindings);
+
+    private static JsonObject? JsonataAssign(JsonObject? assign, Dictionary<string, JsonNode?> bindings) =>
+        assign is null ? null : (JsonObject?)JsonataFields.Evaluate(assign, bindings, "Assign");
+
+    private static decimal JsonataNumber(JsonNode? field, Dictionary<string, JsonNode?> bindings, string name)
+    {
+        var value = JsonataFields.TryGetExpression(field, out _) ? JsonataFields.Evaluate(field, bindings, name) : field;
+        return JsonUtil.TryGetNumber(value, out var n)
+            ? n
+            : throw new StatesException(StatesErrors.QueryEvaluationError,
+                $"The value of the field '{name}' must be a number, but was: {JsonUtil.Serialize(value)}");
+    }
+
+    /// <summary>Evaluates an Assign object: <c>$</c> is what the state produced (or the error output, for a Catch).</summary>
+    private static JsonObject? EvaluateAssign(JsonObject? assign, JsonNode? value, JsonObject context) =>
+        assign is null ? null : (JsonObject?)DataFlow.EvaluateTemplate(assign, value, context);
+
+    /// <summary>Sets the assigned variables (all at once, after the output) and records them in the StateExited details.</summary>
+    private static void ApplyAssign(JsonObject? assigned, RunScope scope, JsonObject exitDetails)
+    {
+        if (assigned is null)
+        {
+            return;
+        }
+        var serialized = assigned.ToDictionary(p => p.Key, p => JsonUtil.Serialize(p.Value), StringComparer.Ordinal);
+        var size = serialized.Sum(p => (long)JsonUtil.Utf8Size(p.Value));
+        if (size > VariableScope.MaxAssignBytes)
+        {
+            throw new StatesException(StatesErrors.DataLimitExceeded,
+                $"The variables assigned by this state have a size of {size} bytes, which exceeds the maximum of {VariableScope.MaxAssignBytes} bytes.");
+        }
+        if (scope.Variables.TotalBytes() + size > VariableScope.MaxTotalBytes)
+        {
+            throw new StatesException(StatesErrors.DataLimitExceeded,
+                $"The variables of this execution would exceed the maximum total size of {VariableScope.MaxTotalBytes} bytes.");
+        }
+        scope.Variables.Assign(assigned.Select(p => KeyValuePair.Create(p.Key, p.Value)));
+        exitDetails["assignedVariables"] = new JsonObject(serialized.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        exitDetails["assignedVariablesDetails"] = Truncated();
     }
 
     private static JsonObject ExitDetails(StateDefinition state, JsonNode? output) => new()
@@ -232,32 +305,63 @@ internal sealed class Interpreter(Execution execution)
     private JsonNode? OutputOf(StateDefinition state, JsonNode? value, RunScope scope, DateTimeOffset entered) =>
         DataFlow.SelectPath(state.OutputPath, value, StateContext(scope, state, entered, null), "OutputPath");
 
-    private (JsonNode?, string?) RunPass(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered)
+    private (JsonNode?, string?) RunPass(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered, PendingAssign assign)
     {
         var context = StateContext(scope, state, entered, null);
+        if (state.IsJsonata)
+        {
+            var bindings = Jsonata(scope, input, context);
+            assign.Values = JsonataAssign(state.Assign, bindings);
+            return (JsonataOutput(state, input, bindings), state.Next);
+        }
         var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
         JsonNode? result = state.HasResult
             ? JsonUtil.Clone(state.Result)
             : state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
+        assign.Values = EvaluateAssign(state.Assign, result, context);
         var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result);
         return (DataFlow.SelectPath(state.OutputPath, combined, context, "OutputPath"), state.Next);
     }
 
-    private (JsonNode?, string?) RunChoice(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered)
+    private (JsonNode?, string?) RunChoice(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered, PendingAssign assign)
     {
         var context = StateContext(scope, state, entered, null);
+        if (state.IsJsonata)
+        {
+            var bindings = Jsonata(scope, input, context);
+            var taken = state.Choices.FirstOrDefault(rule =>
+                JsonataFields.Evaluate(rule.Operand, bindings, "Condition") is JsonValue v && JsonUtil.TryGetBool(v, out var b)
+                    ? b
+                    : throw new StatesException(StatesErrors.QueryEvaluationError,
+                        $"The Condition of a choice rule of state '{state.Name}' must evaluate to a boolean."));
+            var target = taken?.Next ?? state.Default
+                ?? throw new StatesException(StatesErrors.NoChoiceMatched, $"No Matches! for state '{state.Name}'");
+            assign.Values = JsonataAssign(taken is null ? state.Assign : taken.Assign, bindings);
+            return (JsonataOutput(taken?.Output ?? state.Output, input, bindings), target);
+        }
         var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
-        var next = state.Choices.FirstOrDefault(rule => ChoiceEvaluator.Evaluate(rule, effective, context))?.Next ?? state.Default;
+        var matched = state.Choices.FirstOrDefault(rule => ChoiceEvaluator.Evaluate(rule, effective, context));
+        var next = matched?.Next ?? state.Default;
         if (next is null)
         {
             throw new StatesException(StatesErrors.NoChoiceMatched, $"No Matches! for state '{state.Name}'");
         }
+        assign.Values = EvaluateAssign(matched is null ? state.Assign : matched.Assign, effective, context);
         return (DataFlow.SelectPath(state.OutputPath, effective, context, "OutputPath"), next);
     }
 
     private StatesException FailState(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered)
     {
         var context = StateContext(scope, state, entered, null);
+        if (state.IsJsonata)
+        {
+            var bindings = Jsonata(scope, input, context);
+            string? Text(string field) => state.Json[field] is { } node
+                ? (JsonataFields.Evaluate(node, bindings, field) is var value && JsonUtil.TryGetString(value, out var text) ? text
+                    : throw new StatesException(StatesErrors.QueryEvaluationError, $"The field '{field}' must evaluate to a string, but was: {JsonUtil.Serialize(value)}"))
+                : null;
+            return new StatesException(Text("Error")!, Text("Cause"));
+        }
         var error = state.Error ?? (state.ErrorPath is null ? null : FailField(state.ErrorPath, "ErrorPath", input, context));
         var cause = state.Cause ?? (state.CausePath is null ? null : FailField(state.CausePath, "CausePath", input, context));
         return new StatesException(error!, cause);
@@ -273,10 +377,36 @@ internal sealed class Interpreter(Execution execution)
             : throw new RuntimeFailure($"The {field} field must reference a string, but found: {JsonUtil.Serialize(value)}");
     }
 
-    private async Task<(JsonNode?, string?)> RunWaitAsync(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered, CancellationToken ct)
+    private async Task<(JsonNode?, string?)> RunWaitAsync(StateDefinition state, JsonNode? input, RunScope scope, DateTimeOffset entered,
+        PendingAssign assign, CancellationToken ct)
     {
         var context = StateContext(scope, state, entered, null);
+        if (state.IsJsonata)
+        {
+            var bindings = Jsonata(scope, input, context);
+            TimeSpan wait;
+            if (state.Seconds is not null)
+            {
+                var seconds = JsonataNumber(state.Seconds, bindings, "Seconds");
+                wait = seconds >= 0 && decimal.Truncate(seconds) == seconds
+                    ? TimeSpan.FromSeconds((double)seconds)
+                    : throw new StatesException(StatesErrors.QueryEvaluationError, $"The field 'Seconds' must be a non-negative integer, but was: {seconds}");
+            }
+            else
+            {
+                var value = JsonataFields.Evaluate(state.Json["Timestamp"], bindings, "Timestamp");
+                wait = JsonUtil.TryGetString(value, out var text) && Timestamps.TryParse(text, out var until)
+                    ? until - Clock.Now
+                    : throw new StatesException(StatesErrors.QueryEvaluationError,
+                        $"The field 'Timestamp' must be an ISO-8601 extended offset date-time, but was: {JsonUtil.Serialize(value)}");
+            }
+            assign.Values = JsonataAssign(state.Assign, bindings);
+            var waitOutput = JsonataOutput(state, input, bindings);
+            await Clock.DelayAsync(wait, ct).ConfigureAwait(false);
+            return (waitOutput, state.Next);
+        }
         var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+        assign.Values = EvaluateAssign(state.Assign, effective, context);
         TimeSpan delay;
         if (state.Seconds is not null)
         {
@@ -285,7 +415,7 @@ internal sealed class Interpreter(Execution execution)
         else if (state.SecondsPath is not null)
         {
             var path = JsonPath.Parse(state.SecondsPath);
-            if (!path.TryEvaluate(path.IsContextPath ? context : effective, out var value))
+            if (!path.TryEvaluate(effective, context, out var value))
             {
                 throw new RuntimeFailure($"The SecondsPath parameter does not reference an input value: {state.SecondsPath}");
             }
@@ -309,7 +439,7 @@ internal sealed class Interpreter(Execution execution)
             else
             {
                 var path = JsonPath.Parse(state.TimestampPath!);
-                if (!path.TryEvaluate(path.IsContextPath ? context : effective, out var value))
+                if (!path.TryEvaluate(effective, context, out var value))
                 {
                     throw new RuntimeFailure($"The TimestampPath parameter does not reference an input value: {state.TimestampPath}");
                 }
@@ -331,7 +461,7 @@ internal sealed class Interpreter(Execution execution)
     }
 
     private async Task<(JsonNode?, string?)> RunWithRetryAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope,
-        DateTimeOffset entered, CancellationToken ct, StateResume? resume, bool root)
+        DateTimeOffset entered, long enteredId, CancellationToken ct, StateResume? resume, bool root)
     {
         var retryCounts = new int[state.Retry.Count];
         foreach (var (key, count) in resume?.RetryCounts ?? NoRetries)
@@ -348,7 +478,7 @@ internal sealed class Interpreter(Execution execution)
             try
             {
                 var context = StateContext(scope, state, entered, attempt);
-                var effective = DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
+                var effective = state.IsJsonata ? input : DataFlow.SelectPath(state.InputPath, input, context, "InputPath");
                 var children = new ChildProgress(completed, root ? RecordChildResult : null);
                 completed = null;
                 var result = state.Type switch
@@ -361,14 +491,29 @@ internal sealed class Interpreter(Execution execution)
                 {
                     result = DataFlow.EvaluateTemplate(state.ResultSelector, result, context);
                 }
-                var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result);
-                var output = DataFlow.SelectPath(state.OutputPath, combined, context, "OutputPath");
+                JsonObject? assigned;
+                JsonNode? output;
+                if (state.IsJsonata)
+                {
+                    var bindings = Jsonata(scope, input, context, result, hasResult: true);
+                    assigned = JsonataAssign(state.Assign, bindings);
+                    output = JsonataOutput(state, result, bindings);
+                }
+                else
+                {
+                    assigned = EvaluateAssign(state.Assign, result, context);
+                    var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result);
+                    output = DataFlow.SelectPath(state.OutputPath, combined, context, "OutputPath");
+                }
                 CheckSize(state, output);
-                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", ExitDetails(state, output));
+                var exited = ExitDetails(state, output);
+                ApplyAssign(assigned, scope, exited);
+                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", exited);
                 return (output, state.Next);
             }
-            catch (StatesException ex) when (ex.Error != StatesErrors.Runtime)
+            catch (StatesException thrown) when (thrown.Error != StatesErrors.Runtime)
             {
+                var ex = thrown is QueryEvaluationException failure ? RecordEvaluationFailure(failure, state, enteredId, lane, scope) : thrown;
                 var index = IndexOfMatch(state.Retry.Select(r => r.ErrorEquals), ex.Error);
                 if (index >= 0 && retryCounts[index] < state.Retry[index].MaxAttempts)
                 {
@@ -392,12 +537,30 @@ internal sealed class Interpreter(Execution execution)
                 var catchIndex = IndexOfMatch(state.Catch.Select(c => c.ErrorEquals), ex.Error);
                 if (catchIndex < 0)
                 {
-                    throw;
+                    if (ReferenceEquals(ex, thrown))
+                    {
+                        throw;
+                    }
+                    throw ex;
                 }
                 var catcher = state.Catch[catchIndex];
                 var errorOutput = new JsonObject { ["Error"] = ex.Error, ["Cause"] = ex.Cause };
-                var caught = DataFlow.ApplyResultPath(catcher.ResultPath, input, errorOutput);
-                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", ExitDetails(state, caught));
+                JsonObject? catchAssigned;
+                JsonNode? caught;
+                if (state.IsJsonata)
+                {
+                    var bindings = Jsonata(scope, input, StateContext(scope, state, entered, attempt), errorOutput: errorOutput);
+                    catchAssigned = JsonataAssign(catcher.Assign, bindings);
+                    caught = JsonataOutput(catcher.Output, errorOutput, bindings);
+                }
+                else
+                {
+                    catchAssigned = EvaluateAssign(catcher.Assign, errorOutput, StateContext(scope, state, entered, attempt));
+                    caught = DataFlow.ApplyResultPath(catcher.ResultPath, input, errorOutput);
+                }
+                var caughtDetails = ExitDetails(state, caught);
+                ApplyAssign(catchAssigned, scope, caughtDetails);
+                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", caughtDetails);
                 return (caught, catcher.Next);
             }
         }
@@ -464,9 +627,11 @@ internal sealed class Interpreter(Execution execution)
             token = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
             context["Task"] = new JsonObject { ["Token"] = token };
         }
-        var parameters = state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
-        var timeout = ResolveSeconds(state.TimeoutSeconds, state.TimeoutSecondsPath, "TimeoutSecondsPath", effective);
-        var heartbeat = ResolveSeconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, "HeartbeatSecondsPath", effective);
+        var parameters = state.IsJsonata
+            ? (state.Arguments is null ? effective : JsonataFields.Evaluate(state.Arguments, Jsonata(scope, effective, context), "Arguments"))
+            : state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
+        var timeout = ResolveSeconds(state.TimeoutSeconds, state.TimeoutSecondsPath, "TimeoutSecondsPath", effective, context);
+        var heartbeat = ResolveSeconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, "HeartbeatSecondsPath", effective, context);
         var lambda = resource.IsLambdaFunctionArn;
         if (lambda)
         {
@@ -534,13 +699,13 @@ internal sealed class Interpreter(Execution execution)
         ["resource"] = resource.ResourceName,
     };
 
-    private static int? ResolveSeconds(int? literal, string? path, string field, JsonNode? input)
+    private static int? ResolveSeconds(int? literal, string? path, string field, JsonNode? input, JsonNode? context)
     {
         if (literal is not null || path is null)
         {
             return literal;
         }
-        var value = DataFlow.SelectPath(path, input, null, field);
+        var value = DataFlow.SelectPath(path, input, context, field);
         if (!JsonUtil.TryGetNumber(value, out var n) || decimal.Truncate(n) != n || n <= 0)
         {
             throw new RuntimeFailure($"The {field} field must reference a positive integer: {path} == {JsonUtil.Serialize(value)}");
@@ -618,7 +783,9 @@ internal sealed class Interpreter(Execution execution)
     private async Task<JsonNode?> RunParallelAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context,
         ChildProgress children, CancellationToken ct)
     {
-        var branchInput = state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
+        var branchInput = state.IsJsonata
+            ? (state.Arguments is null ? effective : JsonataFields.Evaluate(state.Arguments, Jsonata(scope, effective, context), "Arguments"))
+            : state.Parameters is not null ? DataFlow.EvaluateTemplate(state.Parameters, effective, context) : effective;
         lane.Last = scope.Append(lane.Last, "ParallelStateStarted", null);
         var results = new JsonNode?[state.Branches.Count];
         var lanes = state.Branches.Select(_ => new Lane { Last = lane.Last }).ToArray();
@@ -635,7 +802,8 @@ internal sealed class Interpreter(Execution execution)
                     return;
                 }
                 var branch = state.Branches[worker];
-                results[worker] = await RunWorkflowAsync(branch, branch.StartAt, JsonUtil.Clone(branchInput), lanes[worker], scope, failFast.Token).ConfigureAwait(false);
+                var branchScope = scope with { Variables = scope.Variables.CreateChild() };
+                results[worker] = await RunWorkflowAsync(branch, branch.StartAt, JsonUtil.Clone(branchInput), lanes[worker], branchScope, failFast.Token).ConfigureAwait(false);
                 children.Succeeded(worker, results[worker]);
             }
             catch (StatesException ex)
@@ -664,12 +832,26 @@ internal sealed class Interpreter(Execution execution)
     private async Task<JsonNode?> RunMapAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context,
         ChildProgress children, CancellationToken ct)
     {
-        var itemsNode = DataFlow.SelectPath(state.ItemsPath, effective, context, "ItemsPath");
-        if (itemsNode is not JsonArray items)
+        JsonArray items;
+        int maxConcurrency;
+        if (state.IsJsonata)
         {
-            throw new RuntimeFailure($"Invalid path '{state.ItemsPath}': The path does not reference an array: {JsonUtil.Serialize(itemsNode)}");
+            var bindings = Jsonata(scope, effective, context);
+            var itemsValue = state.Items is null ? effective : JsonataFields.EvaluateExpecting(state.Items, bindings, "Items", "array");
+            items = itemsValue as JsonArray ?? throw new QueryEvaluationException("Items",
+                $"The Map state input must be a JSON array when there is no Items field, but was: {JsonUtil.Serialize(itemsValue)}");
+            var limit = state.MaxConcurrency is null ? 0 : JsonataNumber(state.MaxConcurrency, bindings, "MaxConcurrency");
+            maxConcurrency = limit >= 0 && decimal.Truncate(limit) == limit && limit <= int.MaxValue
+                ? (int)limit
+                : throw new StatesException(StatesErrors.QueryEvaluationError, $"The MaxConcurrency field must be a non-negative integer, but was: {limit}");
         }
-        var maxConcurrency = MapSettings.MaxConcurrency(state, effective);
+        else
+        {
+            var itemsNode = DataFlow.SelectPath(state.ItemsPath, effective, context, "ItemsPath");
+            items = itemsNode as JsonArray
+                ?? throw new RuntimeFailure($"Invalid path '{state.ItemsPath}': The path does not reference an array: {JsonUtil.Serialize(itemsNode)}");
+            maxConcurrency = MapSettings.MaxConcurrency(state, effective, context);
+        }
         var processor = state.ItemProcessor!;
         var distributed = processor.Mode == "DISTRIBUTED";
         var selector = state.ItemSelector ?? state.Parameters;
@@ -682,8 +864,11 @@ internal sealed class Interpreter(Execution execution)
                 continue;
             }
             var itemContext = (JsonObject)context.DeepClone();
+            VariableScope.Attach(itemContext, scope.Variables);
             itemContext["Map"] = new JsonObject { ["Item"] = new JsonObject { ["Index"] = i, ["Value"] = JsonUtil.Clone(items[i]) } };
-            inputs.Add(DataFlow.EvaluateTemplate(selector, effective, itemContext));
+            inputs.Add(state.IsJsonata
+                ? JsonataFields.Evaluate(selector, Jsonata(scope, effective, itemContext), "ItemSelector")
+                : DataFlow.EvaluateTemplate(selector, effective, itemContext));
         }
         if (distributed && state.ItemBatcher is not null)
         {
@@ -691,7 +876,7 @@ internal sealed class Interpreter(Execution execution)
         }
         lane.Last = scope.Append(lane.Last, "MapStateStarted", new JsonObject { ["length"] = inputs.Count });
         // AWS reports a bad tolerance only once the Map has started.
-        var (toleratedCount, toleratedPercentage) = distributed ? MapSettings.Tolerance(state, effective) : (null, null);
+        var (toleratedCount, toleratedPercentage) = distributed ? MapSettings.Tolerance(state, effective, context) : (null, null);
         string? mapRunArn = null;
         if (distributed)
         {
@@ -756,7 +941,8 @@ internal sealed class Interpreter(Execution execution)
                 iterationLane.Last = scope.Append(iterationLane.Last, "MapIterationStarted", (JsonObject)iterationDetails.DeepClone());
                 try
                 {
-                    results[index] = await RunWorkflowAsync(processor, processor.StartAt, inputs[index], iterationLane, scope, failFast.Token).ConfigureAwait(false);
+                    var iterationScope = scope with { Variables = scope.Variables.CreateChild() };
+                    results[index] = await RunWorkflowAsync(processor, processor.StartAt, inputs[index], iterationLane, iterationScope, failFast.Token).ConfigureAwait(false);
                     scope.Append(iterationLane.Last, "MapIterationSucceeded", (JsonObject)iterationDetails.DeepClone());
                     children.Succeeded(index, results[index]);
                 }
@@ -814,7 +1000,8 @@ internal sealed class Interpreter(Execution execution)
             },
             BuildExecutionContext(childArn, childName, input, Clock.Now),
             TopLevel: false,
-            childArn);
+            childArn,
+            new VariableScope());
         var lane = new Lane { Last = childScope.Append(0, "ExecutionStarted", new JsonObject { ["input"] = JsonUtil.Serialize(input), ["inputDetails"] = Truncated() }) };
         return await RunWorkflowAsync(processor, processor.StartAt, input, lane, childScope, ct).ConfigureAwait(false);
     }
@@ -851,7 +1038,14 @@ internal sealed class Interpreter(Execution execution)
 }
 
 /// <summary>Where events of one logical thread go, and its context object.</summary>
-internal sealed record RunScope(Func<long, string, JsonObject?, long> Append, JsonObject ExecutionContext, bool TopLevel, string ExecutionArn);
+internal sealed record RunScope(Func<long, string, JsonObject?, long> Append, JsonObject ExecutionContext, bool TopLevel, string ExecutionArn,
+    VariableScope Variables);
+
+/// <summary>The variables a state's Assign evaluated, applied when the state exits.</summary>
+internal sealed class PendingAssign
+{
+    public JsonObject? Values { get; set; }
+}
 
 /// <summary>One logical thread's position in the history (for previousEventId).</summary>
 internal sealed class Lane

@@ -17,12 +17,12 @@ internal static class MapSettings
         return (count is not null && failures > count) || (percentage is not null && failures * 100.0 / total > percentage);
     }
 
-    public static int MaxConcurrency(StateDefinition state, JsonNode? input)
+    public static int MaxConcurrency(StateDefinition state, JsonNode? input, JsonNode? context)
     {
         if (state.MaxConcurrencyPath is not null)
         {
-            var value = DataFlow.SelectPath(state.MaxConcurrencyPath, input, null, "MaxConcurrencyPath");
-            if (!JsonUtil.TryGetNumber(value, out var n) || decimal.Truncate(n) != n || n < 0 || n > int.MaxValue)
+            var value = DataFlow.SelectPath(state.MaxConcurrencyPath, input, context, "MaxConcurrencyPath");
+            if (!TryGetNumberOrNumericString(value, out var n) || decimal.Truncate(n) != n || n < 0 || n > int.MaxValue)
             {
                 throw new RuntimeFailure(
                     $"The MaxConcurrencyPath field refers to value \"{Show(value)}\" which is not a valid integer: {state.MaxConcurrencyPath}");
@@ -32,14 +32,14 @@ internal static class MapSettings
         return state.MaxConcurrency is not null && JsonUtil.TryGetNumber(state.MaxConcurrency, out var literal) ? (int)literal : 0;
     }
 
-    public static (int? Count, double? Percentage) Tolerance(StateDefinition state, JsonNode? input)
+    public static (int? Count, double? Percentage) Tolerance(StateDefinition state, JsonNode? input, JsonNode? context)
     {
         var count = 0;
         var percentage = 0.0;
         if (state.ToleratedFailureCountPath is not null)
         {
-            var value = DataFlow.SelectPath(state.ToleratedFailureCountPath, input, null, "ToleratedFailureCountPath");
-            if (!JsonUtil.TryGetNumber(value, out var n) || decimal.Truncate(n) != n)
+            var value = DataFlow.SelectPath(state.ToleratedFailureCountPath, input, context, "ToleratedFailureCountPath");
+            if (!TryGetNumberOrNumericString(value, out var n) || decimal.Truncate(n) != n)
             {
                 throw new RuntimeFailure(
                     $"The ToleratedFailureCountPath field refers to value \"{Show(value)}\" which is not a valid integer: {state.ToleratedFailureCountPath}");
@@ -56,12 +56,13 @@ internal static class MapSettings
         }
         if (state.ToleratedFailurePercentagePath is not null)
         {
-            var value = DataFlow.SelectPath(state.ToleratedFailurePercentagePath, input, null, "ToleratedFailurePercentagePath");
-            if (!JsonUtil.TryGetDouble(value, out percentage))
+            var value = DataFlow.SelectPath(state.ToleratedFailurePercentagePath, input, context, "ToleratedFailurePercentagePath");
+            if (!TryGetNumberOrNumericString(value, out var p))
             {
                 throw new RuntimeFailure(
                     $"The ToleratedFailurePercentagePath field refers to value \"{Show(value)}\" which is not a valid float: {state.ToleratedFailurePercentagePath}");
             }
+            percentage = (double)p;
         }
         else if (state.ToleratedFailurePercentage is not null)
         {
@@ -75,6 +76,12 @@ internal static class MapSettings
         var hasPercentage = state.ToleratedFailurePercentage is not null || state.ToleratedFailurePercentagePath is not null;
         return (hasCount ? count : null, hasPercentage ? percentage : null);
     }
+
+    /// <summary>AWS also takes these settings as numeric strings (a variable assigned "1" works).</summary>
+    private static bool TryGetNumberOrNumericString(JsonNode? value, out decimal number) =>
+        JsonUtil.TryGetNumber(value, out number)
+        || (JsonUtil.TryGetString(value, out var text)
+            && decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number));
 
     private static string Show(JsonNode? value) => JsonUtil.TryGetString(value, out var s) ? s : JsonUtil.Serialize(value);
 
