@@ -47,8 +47,12 @@ public sealed class EmbeddedStores : IDisposable
     public SqliteShipmentStore Shipments { get; }
 
     /// <summary>Opens (creating when missing) the four stores in <paramref name="dataFolder"/> and seeds the catalogue.</summary>
-    /// <param name="busyTimeout">How long a write waits for another process's lock on a file; five seconds unless given.</param>
-    public static async Task<EmbeddedStores> OpenAsync(string dataFolder, CancellationToken cancellationToken, TimeSpan? busyTimeout = null)
+    public static Task<EmbeddedStores> OpenAsync(string dataFolder, CancellationToken cancellationToken) =>
+        OpenAsync(dataFolder, busyTimeout: null, cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(string, CancellationToken)"/>
+    /// <param name="busyTimeout">How long a write waits for another process's lock on a file; five seconds when null.</param>
+    public static async Task<EmbeddedStores> OpenAsync(string dataFolder, TimeSpan? busyTimeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
         var stores = new EmbeddedStores(dataFolder, busyTimeout);
@@ -66,8 +70,9 @@ public sealed class EmbeddedStores : IDisposable
 
     /// <summary>
     /// Deletes the four database files (with their WAL side files) from <paramref name="dataFolder"/>; the next
-    /// <see cref="OpenAsync"/> starts empty with a fresh catalogue. Dispose any open <see cref="EmbeddedStores"/> on the
-    /// folder first: on Linux an open file is unlinked without complaint and its writes would go nowhere.
+    /// <see cref="OpenAsync(string, CancellationToken)"/> starts empty with a fresh catalogue. Dispose any open
+    /// <see cref="EmbeddedStores"/> on the folder first: on Linux an open file is unlinked without complaint and its
+    /// writes would go nowhere.
     /// </summary>
     public static void Reset(string dataFolder)
     {
@@ -83,7 +88,10 @@ public sealed class EmbeddedStores : IDisposable
         }
     }
 
-    /// <summary>Empties every store while it stays open (for a running host), then seeds the catalogue again.</summary>
+    /// <summary>
+    /// Empties every store while it stays open (a running host's reset), then seeds the catalogue again. Each file is
+    /// cleared in its own transaction, so call it while no saga is running.
+    /// </summary>
     public async Task ClearAsync(CancellationToken cancellationToken)
     {
         foreach (var table in _tables)

@@ -71,9 +71,17 @@ public sealed class SqliteDocumentStore : IDisposable
     /// <summary>Runs <paramref name="work"/> in one read transaction, so every read inside it sees the same snapshot.</summary>
     public Task<T> ReadAsync<T>(Func<DocumentTransaction, T> work)
     {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction(deferred: true);
-        return Task.FromResult(work(new DocumentTransaction(connection, transaction)));
+        try
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: true);
+            return Task.FromResult(work(new DocumentTransaction(connection, transaction)));
+        }
+        catch (Exception exception)
+        {
+            // Faults travel in the task, as they would from a truly asynchronous read.
+            return Task.FromException<T>(exception);
+        }
     }
 
     /// <summary>Deletes every document (the file and its schema stay).</summary>

@@ -18,7 +18,9 @@ public static class SqliteFaults
         // Extended result codes (SQLITE_BUSY_SNAPSHOT = 517...) carry the primary code in their low byte.
         (exception.SqliteErrorCode & 0xFF) is Busy or Locked or IoError or Full or CannotOpen;
 
-    /// <summary>Awaits <paramref name="operation"/>; a transient SQLite fault comes out as <paramref name="unavailable"/>'s exception.</summary>
+    /// <summary>
+    /// Awaits <paramref name="operation"/>; a transient SQLite fault comes out as <paramref name="unavailable"/>'s exception.
+    /// </summary>
     public static async Task<T> Guard<T>(Func<Task<T>> operation, Func<string, Exception, Exception> unavailable)
     {
         ArgumentNullException.ThrowIfNull(operation);

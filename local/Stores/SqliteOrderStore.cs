@@ -23,7 +23,8 @@ public sealed class SqliteOrderStore(SqliteDocumentStore table) : IOrderStore
     public Task<Order?> GetAsync(string orderId, CancellationToken cancellationToken) =>
         Guard(() => table.ReadAsync(items => items.Get<Order>(orderId)));
 
-    public Task<bool> SetExecutionArnAsync(string orderId, string executionArn, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
+    public Task<bool> SetExecutionArnAsync(
+        string orderId, string executionArn, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
         Guard(() => table.WriteAsync(items =>
         {
             if (items.Get<Order>(orderId) is not { } order)

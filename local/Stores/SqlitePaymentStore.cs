@@ -14,7 +14,8 @@ public sealed class SqlitePaymentStore(SqliteDocumentStore table) : IPaymentStor
     public Task<ChargeRecord?> GetAsync(string orderId, CancellationToken cancellationToken) =>
         Guard(() => table.ReadAsync(items => items.Get<ChargeRecord>(Key(orderId))));
 
-    public Task<int?> TryRecordAttemptAsync(string orderId, string token, long amount, string currency, CancellationToken cancellationToken) =>
+    public Task<int?> TryRecordAttemptAsync(
+        string orderId, string token, long amount, string currency, CancellationToken cancellationToken) =>
         Guard(() => table.WriteAsync<int?>(items =>
         {
             var existing = items.Get<ChargeRecord>(Key(orderId));
