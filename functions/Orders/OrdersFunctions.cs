@@ -16,15 +16,23 @@ public static class OrdersFunctions
 
     /// <summary>
     /// The registry every host uses: the Lambda runtime loop (Program.cs) and the local host, in process.
-    /// <paramref name="log"/> receives per-message diagnostics (default: standard error, which Lambda ships to CloudWatch).
+    /// <paramref name="alerts"/> receives "order needs attention" alerts; <paramref name="log"/> receives per-message
+    /// diagnostics and metric lines (default: standard error, which Lambda ships to CloudWatch Logs).
     /// </summary>
-    public static LambdaHandlerRegistry CreateRegistry(IOrderStore store, IExecutionStarter starter, TimeProvider clock, TextWriter? log = null)
+    public static LambdaHandlerRegistry CreateRegistry(
+        IOrderStore store,
+        IExecutionStarter starter,
+        IAlertPublisher alerts,
+        TimeProvider clock,
+        TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(starter);
+        ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(clock);
-        var intake = new OrderIntakeService(store, starter, clock, OrderRequestValidator.Default, log ?? Console.Error);
-        var statuses = new OrderStatusService(store, clock);
+        log ??= Console.Error;
+        var intake = new OrderIntakeService(store, starter, clock, OrderRequestValidator.Default, log);
+        var statuses = new OrderStatusService(store, alerts, clock, log);
         var getOrder = new GetOrderHandler(store);
 
         return new LambdaHandlerRegistry()

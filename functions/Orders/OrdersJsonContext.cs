@@ -10,4 +10,5 @@ namespace ECommerce.Orders;
 [JsonSerializable(typeof(OrderStatusResponse))]
 [JsonSerializable(typeof(OrderView))]
 [JsonSerializable(typeof(ApiMessage))]
+[JsonSerializable(typeof(OrderNeedsAttentionAlert))]
 internal sealed partial class OrdersJsonContext : JsonSerializerContext;

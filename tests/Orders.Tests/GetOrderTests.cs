@@ -13,7 +13,7 @@ public sealed class GetOrderTests
 
     private async Task<ApiGatewayProxyResponse> GetAsync(string? orderId)
     {
-        var registry = OrdersFunctions.CreateRegistry(_store, Mock.Of<IExecutionStarter>(), TimeProvider.System, TextWriter.Null);
+        var registry = OrdersFunctions.CreateRegistry(_store, Mock.Of<IExecutionStarter>(), Mock.Of<IAlertPublisher>(), TimeProvider.System, TextWriter.Null);
         var request = new ApiGatewayProxyRequest
         {
             Resource = "/orders/{orderId}",

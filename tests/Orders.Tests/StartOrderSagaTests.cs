@@ -26,7 +26,7 @@ public sealed class StartOrderSagaTests
 
     private async Task<SqsBatchResponse> InvokeAsync(params SqsMessage[] messages)
     {
-        var registry = OrdersFunctions.CreateRegistry(_store, _starter.Object, _clock.Object, TextWriter.Null);
+        var registry = OrdersFunctions.CreateRegistry(_store, _starter.Object, Mock.Of<IAlertPublisher>(), _clock.Object, TextWriter.Null);
         var payload = JsonSerializer.Serialize(new SqsEvent(messages), RuntimeJsonContext.Default.SqsEvent);
         var response = await registry.InvokeAsync(
             OrdersFunctions.StartOrderSaga, payload, LambdaContext.ForLocalInvocation("orders", TimeSpan.FromSeconds(30)), CancellationToken.None);
@@ -161,7 +161,7 @@ public sealed class StartOrderSagaTests
             .ThrowsAsync(new DependencyUnavailableException(DependencyUnavailableException.OrdersUnavailable, "throttled"));
         store.Setup(s => s.TryCreateAsync(It.Is<Order>(o => o.OrderId == "order-11"), It.IsAny<CancellationToken>())).ReturnsAsync(true);
         store.Setup(s => s.SetExecutionArnAsync("order-11", It.IsAny<string>(), Now, It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        var registry = OrdersFunctions.CreateRegistry(store.Object, _starter.Object, _clock.Object, TextWriter.Null);
+        var registry = OrdersFunctions.CreateRegistry(store.Object, _starter.Object, Mock.Of<IAlertPublisher>(), _clock.Object, TextWriter.Null);
         var payload = JsonSerializer.Serialize(
             new SqsEvent([OrderBodies.Message("order-10", OrderBodies.Valid, "m-10"), OrderBodies.Message("order-11", OrderBodies.Valid, "m-11")]),
             RuntimeJsonContext.Default.SqsEvent);

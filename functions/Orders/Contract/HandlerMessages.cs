@@ -9,11 +9,23 @@ public sealed record RecordOrderStatusRequest
     [JsonPropertyName("orderId")] public required string OrderId { get; init; }
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>The caught error as the state machine passes it (<c>$.failure</c> of a Catch): Error and Cause.</summary>
+    [JsonPropertyName("failure")] public SagaFailure? Failure { get; init; }
+
     [JsonPropertyName("totalAmount")] public long? TotalAmount { get; init; }
     [JsonPropertyName("currency")] public string? Currency { get; init; }
     [JsonPropertyName("chargeId")] public string? ChargeId { get; init; }
     [JsonPropertyName("trackingNumber")] public string? TrackingNumber { get; init; }
 }
+
+/// <summary>
+/// A Catch's error output, <c>{"Error","Cause"}</c>. For a Lambda error the Cause is itself JSON
+/// (<c>{"errorType","errorMessage","trace"}</c>); for States.Timeout it is a sentence or absent.
+/// </summary>
+public sealed record SagaFailure(
+    [property: JsonPropertyName("Error")] string? Error,
+    [property: JsonPropertyName("Cause")] string? Cause);
 
 /// <summary>RecordOrderStatus / RecordFailedExecution output.</summary>
 public sealed record OrderStatusResponse(

@@ -1,3 +1,4 @@
+using ECommerce.Orders.Contract;
 using ECommerce.Runtime;
 
 namespace ECommerce.Orders.Domain;
@@ -31,10 +32,18 @@ public interface IExecutionStarter
     Task<string> StartAsync(string orderId, string inputJson, CancellationToken cancellationToken);
 }
 
-/// <summary>A dependency (DynamoDB, Step Functions) is throttled or unreachable: retrying later may succeed.</summary>
+/// <summary>Tells the people on call about an order that needs attention (SNS in AWS, the local topic locally).</summary>
+public interface IAlertPublisher
+{
+    /// <summary>Publishes one alert; a failure throws (a transient one as <see cref="DependencyUnavailableException"/>).</summary>
+    Task PublishAsync(OrderNeedsAttentionAlert alert, CancellationToken cancellationToken);
+}
+
+/// <summary>A dependency (DynamoDB, Step Functions, SNS) is throttled or unreachable: retrying later may succeed.</summary>
 public sealed class DependencyUnavailableException(string errorType, string message, Exception? innerException = null)
     : FunctionErrorException(errorType, message, isTransient: true, innerException)
 {
     public const string OrdersUnavailable = "OrdersUnavailable";
     public const string StepFunctionsUnavailable = "StepFunctionsUnavailable";
+    public const string AlertsUnavailable = "AlertsUnavailable";
 }

@@ -6,7 +6,8 @@ using ECommerce.Runtime.Events;
 namespace ECommerce.Orders.Saga;
 
 /// <summary>RecordOrderStatus and RecordFailedExecution: the saga's outcome written onto the order.</summary>
-public sealed class OrderStatusService(IOrderStore store, TimeProvider clock)
+/// <param name="log">Receives the OrdersNeedingAttention metric line (Lambda ships it to CloudWatch Logs).</param>
+public sealed class OrderStatusService(IOrderStore store, IAlertPublisher alerts, TimeProvider clock, TextWriter log)
 {
     public const string OrderNotFound = "OrderNotFound";
     public const string InvalidStatusTransition = "InvalidStatusTransition";
@@ -41,7 +42,7 @@ public sealed class OrderStatusService(IOrderStore store, TimeProvider clock)
             }
 
             var change = new OrderStatusChange(
-                order.OrderId, request.Status, request.Reason, clock.GetUtcNow(),
+                order.OrderId, request.Status, request.Reason ?? FailureReason.Describe(request.Failure), clock.GetUtcNow(),
                 request.TotalAmount, request.Currency, request.ChargeId, request.TrackingNumber);
             if (await store.TryChangeStatusAsync(change, order.Status, cancellationToken).ConfigureAwait(false))
             {
@@ -56,6 +57,8 @@ public sealed class OrderStatusService(IOrderStore store, TimeProvider clock)
     /// <summary>
     /// Marks the order FAILED ("needs attention") when its execution failed, timed out or was aborted, unless the saga
     /// already settled it (COMPLETED, CANCELLED). A later failure of a redriven execution refreshes the reason.
+    /// Moving a PENDING order to FAILED also publishes one <see cref="OrderNeedsAttentionAlert"/> and logs one
+    /// OrdersNeedingAttention metric; a repeated event or a refreshed reason does neither.
     /// </summary>
     public async Task<OrderStatusResponse> RecordFailedExecutionAsync(StepFunctionsStatusChangeEvent statusChange, CancellationToken cancellationToken)
     {
@@ -76,9 +79,24 @@ public sealed class OrderStatusService(IOrderStore store, TimeProvider clock)
                 return new OrderStatusResponse(order.OrderId, order.Status);
             }
 
+            var needsAttention = order.Status == OrderStatus.Pending;
+            if (needsAttention)
+            {
+                // Published before the write: if publishing fails the order stays PENDING, the invocation fails and the
+                // event's retry publishes again. Writing first would turn that retry into a silent repeat (alert lost).
+                var alert = new OrderNeedsAttentionAlert(orderId, detail.ExecutionArn, detail.Status, detail.Error, detail.Cause);
+                await alerts.PublishAsync(alert, cancellationToken).ConfigureAwait(false);
+            }
+
             var change = new OrderStatusChange(orderId, OrderStatus.Failed, reason, clock.GetUtcNow());
             if (await store.TryChangeStatusAsync(change, order.Status, cancellationToken).ConfigureAwait(false))
             {
+                if (needsAttention)
+                {
+                    await log.WriteLineAsync(OrdersNeedingAttentionMetric.Format(change.UpdatedAt, orderId, detail.ExecutionArn))
+                        .ConfigureAwait(false);
+                }
+
                 return new OrderStatusResponse(orderId, OrderStatus.Failed);
             }
         }

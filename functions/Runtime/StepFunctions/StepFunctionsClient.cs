@@ -1,11 +1,9 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Amazon.Runtime.Signing;
+using ECommerce.Runtime.Aws;
 
 namespace ECommerce.Runtime.StepFunctions;
 
@@ -35,19 +33,14 @@ public sealed record StepFunctionsClientOptions
     {
         ArgumentNullException.ThrowIfNull(variable);
         ArgumentNullException.ThrowIfNull(credentials);
-        var region = FirstSet(variable, "AWS_REGION", "AWS_DEFAULT_REGION")
-            ?? throw new InvalidOperationException("Set AWS_REGION (or AWS_DEFAULT_REGION) to call Step Functions.");
-        var endpoint = FirstSet(variable, "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL") ?? $"https://states.{region}.amazonaws.com";
+        var region = AwsClientEnvironment.Region(variable, "Step Functions");
         return new StepFunctionsClientOptions
         {
-            Endpoint = new Uri(endpoint),
+            Endpoint = AwsClientEnvironment.Endpoint(variable, "AWS_ENDPOINT_URL_SFN", "states", region),
             Region = region,
             Credentials = credentials(),
         };
     }
-
-    private static string? FirstSet(Func<string, string?> variable, params string[] names) =>
-        names.Select(variable).FirstOrDefault(value => !string.IsNullOrWhiteSpace(value));
 }
 
 /// <summary>
@@ -61,14 +54,14 @@ public sealed class StepFunctionsClient : IDisposable
     private const string ContentType = "application/x-amz-json-1.0";
 
     private readonly StepFunctionsClientOptions _options;
-    private readonly RegionEndpoint _region;
+    private readonly SigV4RequestFactory _signer;
     private readonly HttpClient _http;
 
     public StepFunctionsClient(StepFunctionsClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _region = RegionEndpoint.GetBySystemName(options.Region);
+        _signer = new SigV4RequestFactory(options.Credentials, options.Region, SigningService);
         _http = options.HttpHandler is null ? new HttpClient() : new HttpClient(options.HttpHandler, disposeHandler: false);
     }
 
@@ -112,40 +105,18 @@ public sealed class StepFunctionsClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>Builds the signed HTTP request for one API action (separate so the signature can be checked offline).</summary>
-    internal async Task<HttpRequestMessage> CreateSignedRequestAsync(
+    internal Task<HttpRequestMessage> CreateSignedRequestAsync(
         string action,
         byte[] body,
         DateTime? signedAt,
-        CancellationToken cancellationToken)
-    {
-        var signingRequest = new AWSSigningRequest
-        {
-            HttpMethod = HttpMethod.Post,
-            RequestUri = _options.Endpoint,
-            Content = body,
-        };
-        signingRequest.Headers["Content-Type"] = ContentType;
-        signingRequest.Headers["X-Amz-Target"] = TargetPrefix + action;
-
-        var parameters = new AWSSigV4Parameters
-        {
-            Credentials = _options.Credentials,
-            Region = _region,
-            Service = SigningService,
-            SignedAt = signedAt,
-        };
-        var signature = await AWSSigV4Signer.SignAsync(signingRequest, parameters, cancellationToken).ConfigureAwait(false);
-
-        var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + action);
-        foreach (var (header, value) in signature.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(header, value);
-        }
-
-        return request;
-    }
+        CancellationToken cancellationToken) =>
+        _signer.CreateSignedPostAsync(
+            _options.Endpoint,
+            body,
+            ContentType,
+            new Dictionary<string, string> { ["X-Amz-Target"] = TargetPrefix + action },
+            signedAt,
+            cancellationToken);
 
     private async Task<TResponse> CallAsync<TRequest, TResponse>(
         string action,

@@ -1,4 +1,5 @@
 using System.Net;
+using ECommerce.Runtime.Aws;
 
 namespace ECommerce.Runtime.StepFunctions;
 
@@ -29,9 +30,7 @@ public sealed class StepFunctionsException : Exception
     public HttpStatusCode StatusCode { get; }
 
     /// <summary>True for throttling and server-side faults, which a later retry may get past.</summary>
-    public bool IsTransient =>
-        (int)StatusCode >= 500
-        || ErrorCode is ThrottlingException or "ServiceUnavailable" or "InternalFailure" or "RequestLimitExceeded";
+    public bool IsTransient => AwsErrorCodes.IsTransient(StatusCode, ErrorCode);
 
     /// <summary>Turns an <c>__type</c> such as <c>com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists</c> into its code.</summary>
     public static string ErrorCodeFromType(string? type)
