@@ -54,6 +54,23 @@ internal sealed class GroupSpec
 {
     public required List<(Node Key, Node Value)> Pairs;
     public int Position;
+    private int _literalKeys; // 0 unknown, 1 yes, 2 no
+
+    /// <summary>True when every key is a distinct string literal, so one item needs no grouping at all.</summary>
+    public bool HasDistinctLiteralKeys
+    {
+        get
+        {
+            if (_literalKeys == 0)
+            {
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                var distinct = Pairs.TrueForAll(p => p.Key.Type == NodeType.String && p.Key.Value is string k && keys.Add(k));
+                _literalKeys = distinct ? 1 : 2;
+            }
+
+            return _literalKeys == 1;
+        }
+    }
 }
 
 /// <summary>One node of the syntax tree; fields are used according to <see cref="Type"/>.</summary>

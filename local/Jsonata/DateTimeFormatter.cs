@@ -45,6 +45,17 @@ internal static partial class DateTimeFormatter
 
     private static List<PicturePart>? _iso8601;
 
+    // State machines format with a handful of fixed pictures; analysed parts are never mutated, so they can be shared.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<PicturePart>> FormattingPictures = new(StringComparer.Ordinal);
+    private const int MaxRememberedPictures = 256;
+
+    private static List<PicturePart> AnalyseAndRemember(string picture)
+    {
+        var spec = AnalysePicture(picture);
+        if (FormattingPictures.Count < MaxRememberedPictures) FormattingPictures.TryAdd(picture, spec);
+        return spec;
+    }
+
     private static List<PicturePart> AnalysePicture(string picture)
     {
         var spec = new List<PicturePart>();
@@ -316,7 +327,7 @@ internal static partial class DateTimeFormatter
         }
         else
         {
-            spec = AnalysePicture(picture);
+            spec = FormattingPictures.TryGetValue(picture, out var cached) ? cached : AnalyseAndRemember(picture);
         }
         var offsetMillis = (60 * offsetHours + offsetMinutes) * 60 * 1000;
         var dateTime = millis + offsetMillis;

@@ -624,6 +624,11 @@ internal sealed class Evaluator
 
     private object? EvaluateGroupExpression(GroupSpec expr, object? input, Frame environment)
     {
+        if (expr.HasDistinctLiteralKeys && input is not JList { Count: > 1 } && input is not JList { TupleStream: true })
+        {
+            return ConstructSingleObject(expr, input is JList { Count: 1 } single ? single[0] : input is JList ? null : input, environment);
+        }
+
         var result = new JObject();
         var groups = new Dictionary<string, (object? Data, int ExprIndex)>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -846,6 +851,19 @@ internal sealed class Evaluator
             return Apply(chain, [lhs, f], null, environment);
         }
         return Apply(f, [lhs], null, environment);
+    }
+
+    // The common {"key": value, ...} over one item: what grouping would produce, without its dictionaries.
+    private JObject ConstructSingleObject(GroupSpec expr, object? item, Frame environment)
+    {
+        var result = new JObject(expr.Pairs.Count);
+        foreach (var (key, valueExpr) in expr.Pairs)
+        {
+            var value = Evaluate(valueExpr, item, environment);
+            if (value != null) result[(string)key.Value!] = value;
+        }
+
+        return result;
     }
 
     private object? EvaluateFunction(Node expr, object? input, Frame environment, bool hasApplyTo, object? applyTo)

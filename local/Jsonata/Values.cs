@@ -36,11 +36,113 @@ internal sealed class JList : List<object?>
     }
 }
 
-/// <summary>A JSON object; keeps insertion order like a JavaScript object.</summary>
-internal sealed class JObject : OrderedDictionary<string, object?>
+/// <summary>
+/// A JSON object; keeps insertion order like a JavaScript object. One made by <see cref="Wrap"/> reads its input
+/// JsonObject lazily: the keys when first touched, each value when first read (until then the slot holds the
+/// JsonNode itself, which is never an evaluator value), so an expression pays only for the part of the input it visits.
+/// </summary>
+internal sealed class JObject : IEnumerable<KeyValuePair<string, object?>>
 {
-    public JObject() : base(StringComparer.Ordinal) { }
-    public JObject(int capacity) : base(capacity, StringComparer.Ordinal) { }
+    private OrderedDictionary<string, object?>? _items;
+    private JsonObject? _source;
+
+    public JObject() => _items = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
+
+    public JObject(int capacity) => _items = new OrderedDictionary<string, object?>(capacity, StringComparer.Ordinal);
+
+    private JObject(JsonObject source) => _source = source;
+
+    public static JObject Wrap(JsonObject source) => new(source);
+
+    private OrderedDictionary<string, object?> Items => _items ?? ReadKeys();
+
+    public int Count => _items?.Count ?? _source!.Count;
+
+    public object? this[string key]
+    {
+        get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+        set => Items[key] = value;
+    }
+
+    public ICollection<string> Keys => Items.Keys;
+
+    public ICollection<object?> Values
+    {
+        get
+        {
+            var items = Items;
+            for (var i = 0; i < items.Count; i++) EntryAt(i);
+            return items.Values;
+        }
+    }
+
+    public bool TryGetValue(string key, out object? value)
+    {
+        var items = Items;
+        var index = items.IndexOf(key);
+        if (index < 0)
+        {
+            value = null;
+            return false;
+        }
+
+        value = EntryAt(index).Value;
+        return true;
+    }
+
+    public object? GetValueOrDefault(string key) => TryGetValue(key, out var value) ? value : null;
+
+    public bool ContainsKey(string key) => _items?.ContainsKey(key) ?? _source!.ContainsKey(key);
+
+    public void Add(string key, object? value) => Items.Add(key, value);
+
+    public bool Remove(string key) => Items.Remove(key);
+
+    public Enumerator GetEnumerator() => new(this);
+
+    IEnumerator<KeyValuePair<string, object?>> IEnumerable<KeyValuePair<string, object?>>.GetEnumerator() => GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private KeyValuePair<string, object?> EntryAt(int index)
+    {
+        var entry = _items!.GetAt(index);
+        if (entry.Value is not JsonNode node) return entry;
+        var value = Jsonata.Values.FromNode(node);
+        _items.SetAt(index, value);
+        return new KeyValuePair<string, object?>(entry.Key, value);
+    }
+
+    private OrderedDictionary<string, object?> ReadKeys()
+    {
+        var source = _source!;
+        var items = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
+        foreach (var kv in source) items.Add(kv.Key, kv.Value ?? (object)JNull.Value);
+        _items = items;
+        _source = null;
+        return items;
+    }
+
+    /// <summary>Walks the entries by position, converting each value on the way (so it tolerates that write-back).</summary>
+    public struct Enumerator(JObject owner) : IEnumerator<KeyValuePair<string, object?>>
+    {
+        private int _index = -1;
+
+        public KeyValuePair<string, object?> Current { get; private set; }
+
+        readonly object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            if (++_index >= owner.Items.Count) return false;
+            Current = owner.EntryAt(_index);
+            return true;
+        }
+
+        public void Reset() => _index = -1;
+
+        public readonly void Dispose() { }
+    }
 }
 
 /// <summary>One item of a tuple stream: '@' holds the context, other keys are variable bindings.</summary>
@@ -332,9 +434,7 @@ internal static class Values
             case null:
                 return JNull.Value;
             case JsonObject obj:
-                var result = new JObject(obj.Count);
-                foreach (var kv in obj) result[kv.Key] = FromNode(kv.Value);
-                return result;
+                return JObject.Wrap(obj);
             case JsonArray arr:
                 var list = new JList(arr.Count);
                 foreach (var item in arr) list.Add(FromNode(item));
