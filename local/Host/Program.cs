@@ -1,11 +1,17 @@
 using System.CommandLine;
 using ECommerce.LocalHost;
 using StateMachineGraph.Cli;
+using StateMachineReplay;
 
-// `graph` takes its arguments as they are, so its own usage and errors reach the user unchanged.
+// `graph` and `replay` take their arguments as they are, so their own usage and errors reach the user unchanged.
 if (args.Length > 0 && args[0] == "graph")
 {
     return GraphCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
+if (args.Length > 0 && args[0] == "replay")
+{
+    return ReplayCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
 var dataOption = new Option<DirectoryInfo?>("--data")
@@ -40,7 +46,9 @@ redrive.SetAction((parseResult, cancellationToken) => HostCommands.RedriveDeadLe
 
 var graph = new Command("graph", "Draw a state machine: graph <definition> [--format svg|mermaid|dot] [--history history.json] [--output file]");
 
-var root = new RootCommand("ECommerce order saga: the local runtime") { run, reset, redrive, graph };
+var replay = new Command("replay", "Replay a production execution: replay <history.json> --state-machine <definition> [--write-mock file] [--write-test file]");
+
+var root = new RootCommand("ECommerce order saga: the local runtime") { run, reset, redrive, graph, replay };
 foreach (var option in run.Options)
 {
     root.Options.Add(option);
