@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Routing;
 namespace StepFunctionsConsole;
 
 /// <summary>
-/// Maps the web console onto a host. It is read-only on executions except for Stop and a start-execution form, and it
-/// reads everything through the Step Functions API at <c>stepFunctionsEndpoint</c>.
+/// Maps the web console onto a host. It is read-only on executions except for Stop, Redrive and a start-execution form,
+/// and it reads everything through the Step Functions API at <c>stepFunctionsEndpoint</c>.
 /// </summary>
 public static class ConsoleEndpoints
 {
@@ -83,6 +83,22 @@ public static class ConsoleEndpoints
             var arn = form["arn"].ToString();
             await reader.StopExecutionAsync(arn, context.RequestAborted).ConfigureAwait(false);
             return Results.Redirect("../execution?arn=" + Uri.EscapeDataString(arn));
+        }).DisableAntiforgery();
+
+        console.MapPost("/execution/redrive", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            var arn = form["arn"].ToString();
+            try
+            {
+                await reader.RedriveExecutionAsync(arn, context.RequestAborted).ConfigureAwait(false);
+                return Results.Redirect("../execution?arn=" + Uri.EscapeDataString(arn));
+            }
+            catch (StepFunctionsCallException exception)
+            {
+                var view = await ExecutionView.LoadAsync(reader, arn, context.RequestAborted).ConfigureAwait(false);
+                return HtmlResult(ConsolePages.Execution(view, exception.Message), StatusCodes.Status400BadRequest);
+            }
         }).DisableAntiforgery();
 
         return console;

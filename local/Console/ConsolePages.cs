@@ -73,13 +73,17 @@ internal static class ConsolePages
         return Html.Page((string?)machine["name"] ?? "State machine", body.ToString());
     }
 
-    public static string Execution(ExecutionView view) =>
+    /// <summary>Executions in these statuses can be redriven (AWS refuses the rest with ExecutionNotRedrivable).</summary>
+    private static readonly string[] RedrivableStatuses = ["FAILED", "ABORTED", "TIMED_OUT"];
+
+    public static string Execution(ExecutionView view, string? error = null) =>
         Html.Page(view.Name, $"""
             <p><a href="state-machine?arn={Html.Url(view.StateMachineArn)}">← {Html.Encode(view.StateMachineName)}</a></p>
             <h1>{Html.Encode(view.Name)}</h1>
+            {(error is null ? "" : $"<p class=\"error\" data-testid=\"action-error\">{Html.Encode(error)}</p>")}
             <div id="summary">{Summary(view)}</div>
             <div class="layout">
-              <section class="card"><h2>Graph</h2>{Legend()}<div class="graph" id="graph">{view.GraphSvg}</div></section>
+              <section class="card"><h2>Graph</h2>{Legend(view.RedriveCount > 0)}<div class="graph" id="graph">{view.GraphSvg}</div></section>
               <section class="card" id="state-panel"><h2>State</h2><p id="state-hint">Click a state in the graph to see its input, output, error and timings.</p>
                 <div id="state-details" data-testid="state-details"></div></section>
             </div>
@@ -96,7 +100,15 @@ internal static class ConsolePages
         body.Append("<dt>Execution ARN</dt><dd>").Append(Html.Encode(view.ExecutionArn)).Append("</dd>");
         if (view.RedriveCount > 0)
         {
-            body.Append("<dt>Redrives</dt><dd>").Append(view.RedriveCount).Append("</dd>");
+            body.Append("<dt>Redrives</dt><dd data-testid=\"redriven\">Redriven ").Append(view.RedriveCount).Append("× (last ")
+                .Append(Html.Time(view.RedriveDate)).Append(')');
+            var states = view.RedrivenStates;
+            if (states.Count > 0)
+            {
+                body.Append(": reran ").Append(Html.Encode(string.Join(" → ", states)));
+            }
+
+            body.Append("</dd>");
         }
 
         body.Append("</dl>");
@@ -104,6 +116,14 @@ internal static class ConsolePages
         {
             body.Append("<form class=\"inline\" method=\"post\" action=\"execution/stop\"><input type=\"hidden\" name=\"arn\" value=\"")
                 .Append(Html.Encode(view.ExecutionArn)).Append("\"><button type=\"submit\" data-testid=\"stop\">Stop execution</button></form>");
+        }
+
+        if (RedrivableStatuses.Contains(view.Status))
+        {
+            body.Append("<form class=\"inline\" method=\"post\" action=\"execution/redrive\"><input type=\"hidden\" name=\"arn\" value=\"")
+                .Append(Html.Encode(view.ExecutionArn))
+                .Append("\"><button type=\"submit\" data-testid=\"redrive\" title=\"Rerun from the unsuccessful state; completed states are not run again\">")
+                .Append("Redrive</button></form>");
         }
 
         if (view.Output is not null)
@@ -123,9 +143,19 @@ internal static class ConsolePages
     public static string HistoryTable(ExecutionHistory history)
     {
         var body = new StringBuilder("<table data-testid=\"history\"><thead><tr><th>ID</th><th>Type</th><th>Step</th><th>Time</th><th>Details</th></tr></thead><tbody>");
+        var attempt = 0;
         foreach (var historyEvent in history.Events)
         {
-            body.Append("<tr data-event-type=\"").Append(Html.Encode(historyEvent.Type)).Append("\"><td>").Append(historyEvent.Id)
+            if (historyEvent.Type == "ExecutionRedriven")
+            {
+                attempt++;
+                body.Append("<tr class=\"redrive-separator\" data-testid=\"redrive-separator\"><td colspan=\"5\">Redrive ").Append(attempt)
+                    .Append(": the events below belong to the redriven attempt</td></tr>");
+            }
+
+            body.Append("<tr data-event-type=\"").Append(Html.Encode(historyEvent.Type)).Append('"')
+                .Append(attempt > 0 ? " class=\"redriven-attempt\" data-attempt=\"" + attempt.ToString(CultureInfo.InvariantCulture) + "\"" : "")
+                .Append("><td>").Append(historyEvent.Id)
                 .Append("</td><td>").Append(Html.Encode(historyEvent.Type)).Append("</td><td>").Append(Html.Encode(historyEvent.Detail("name")))
                 .Append("</td><td>").Append(Html.Time(historyEvent.Timestamp)).Append("</td><td>");
             if (historyEvent.Details.ValueKind == JsonValueKind.Object)
@@ -164,7 +194,7 @@ internal static class ConsolePages
         return states.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default });
     }
 
-    private static string Legend()
+    private static string Legend(bool redriven)
     {
         var items = new[]
         {
@@ -172,7 +202,8 @@ internal static class ConsolePages
             ("compensating", "#8c4fff", "Compensating"), ("failed", "#d13212", "Failed"), ("running", "#0073bb", "Running"),
             ("not-reached", "#d5dbdb", "Not reached"),
         };
-        return "<p class=\"legend\">" + string.Concat(items.Select(i => $"<span><i style=\"background:{i.Item2}\"></i>{i.Item3}</span>")) + "</p>";
+        return "<p class=\"legend\">" + string.Concat(items.Select(i => $"<span><i style=\"background:{i.Item2}\"></i>{i.Item3}</span>"))
+            + (redriven ? "<span><i class=\"redriven-key\"></i>Ran in the redriven attempt</span>" : "") + "</p>";
     }
 
     internal static string Pretty(string json)

@@ -33,5 +33,9 @@ internal static class ConsoleStyles
         svg [data-state].selected rect, svg [data-state].selected polygon, svg [data-state].selected ellipse { stroke: #ec7211 !important; stroke-width: 3px !important; }
         dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; font-size: 13px; }
         dl.details dt { font-weight: 600; }
+        svg [data-redriven] rect, svg [data-redriven] polygon, svg [data-redriven] ellipse { stroke: #8c4fff !important; stroke-width: 3px !important; stroke-dasharray: 6 3; }
+        .legend i.redriven-key { background: #fff; border: 2px dashed #8c4fff; width: 8px; height: 8px; }
+        tr.redrive-separator td { background: #f1ebff; border-top: 3px solid #8c4fff; font-weight: 600; color: #5a2fb3; }
+        tr.redriven-attempt td:first-child { border-left: 3px solid #8c4fff; }
         """;
 }

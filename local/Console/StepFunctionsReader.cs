@@ -76,6 +76,10 @@ public sealed class StepFunctionsReader(HttpClient http)
         CallAsync("StopExecution", new JsonObject { ["executionArn"] = executionArn, ["error"] = "Console.Stopped", ["cause"] = "Stopped from the console" },
             cancellationToken);
 
+    /// <summary>RedriveExecution: reruns a FAILED, ABORTED or TIMED_OUT execution from its unsuccessful state.</summary>
+    public Task<JsonObject> RedriveExecutionAsync(string executionArn, CancellationToken cancellationToken) =>
+        CallAsync("RedriveExecution", new JsonObject { ["executionArn"] = executionArn }, cancellationToken);
+
     /// <summary>Calls any operation of the API with a request document; errors become <see cref="StepFunctionsCallException"/>.</summary>
     public async Task<JsonObject> CallAsync(string operation, JsonObject request, CancellationToken cancellationToken)
     {

@@ -15,6 +15,8 @@ public sealed class LocalStepFunctions : IDisposable
 {
     private readonly ConcurrentDictionary<string, StateMachine> _machines = new(StringComparer.Ordinal);
     private readonly PersistingObserver _observer;
+    private readonly Lock _restoreGate = new();
+    private bool _disposed;
 
     public LocalStepFunctions(StepFunctionsApiOptions options)
     {
@@ -141,17 +143,97 @@ public sealed class LocalStepFunctions : IDisposable
             {
                 continue;
             }
-            var machine = new StateMachine(record.StateMachineArn, record.Arn.Split(':')[6], DefinitionParser.Parse(record.Definition),
-                record.Definition, record.RoleArn, StateMachineType(record.StateMachineArn), record.StartDate);
-            var history = Store.GetEvents(record.Arn, 1, long.MaxValue, int.MaxValue, descending: false);
-            Engine.ResumeExecution(machine, new PersistedExecution(record.Arn, record.Name, record.Input, record.StartDate, record.TestCase,
-                history, record.Checkpoint));
+            Engine.ResumeExecution(MachineOf(record), PersistedOf(record));
             resumed++;
         }
         return Task.FromResult(resumed);
     }
 
+    /// <summary>
+    /// RedriveExecution over the store: an execution this process never ran (it ended before a restart) is first
+    /// restored into the engine from its stored history and checkpoint. The store records the redrive as the engine
+    /// appends ExecutionRedriven (status RUNNING again, redrive count and date). Returns the redrive date.
+    /// </summary>
+    /// <exception cref="AwsApiException">ExecutionNotRedrivable with AWS's reason, or ExecutionDoesNotExist.</exception>
+    internal async Task<DateTimeOffset> RedriveAsync(ExecutionRecord record, string? clientToken)
+    {
+        var held = Engine.GetExecution(record.Arn);
+        if (held is null)
+        {
+            if (record.IsRunning)
+            {
+                throw new AwsApiException("ExecutionNotRedrivable", "Execution is RUNNING and cannot be redriven.");
+            }
+            Restore(record);
+        }
+        else if (!record.IsRunning && held.Status == ExecutionStatus.RUNNING)
+        {
+            // The store records the terminal event a moment before the engine finishes the attempt; let it finish.
+            try
+            {
+                await held.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                // The redrive below answers with the status the engine has.
+            }
+        }
+        try
+        {
+            return Engine.RedriveExecution(record.Arn, clientToken);
+        }
+        catch (StepFunctionsApiException ex)
+        {
+            throw new AwsApiException(ex.ErrorCode, ex.Message);
+        }
+    }
+
+    /// <summary>Recreates a finished execution in the engine from the store, announcing nothing (the store already knows how it ended).</summary>
+    private void Restore(ExecutionRecord record)
+    {
+        lock (_restoreGate)
+        {
+            if (Engine.GetExecution(record.Arn) is not null)
+            {
+                return;
+            }
+            Engine.RestoreExecution(MachineOf(record), PersistedOf(record));
+        }
+    }
+
+    /// <summary>AWS's redriveStatusReason for a stored execution; null when it can be redriven.</summary>
+    internal string? NotRedrivableReason(ExecutionRecord record) => RedriveEligibility.NotRedrivableReason(
+        StateMachineType(record.StateMachineArn),
+        Enum.Parse<ExecutionStatus>(record.Status),
+        record.StopDate,
+        Options.Clock.GetUtcNow(),
+        (int)Math.Min(int.MaxValue, Store.LastEventId(record.Arn)),
+        Engine.Options.MaxHistoryEvents,
+        record.RedriveCount,
+        record.Checkpoint is not null);
+
+    private StateMachine MachineOf(ExecutionRecord record) =>
+        new(record.StateMachineArn, record.Arn.Split(':')[6], DefinitionParser.Parse(record.Definition), record.Definition, record.RoleArn,
+            StateMachineType(record.StateMachineArn), record.StartDate);
+
+    private PersistedExecution PersistedOf(ExecutionRecord record) =>
+        new(record.Arn, record.Name, record.Input, record.StartDate, record.TestCase,
+            Store.GetEvents(record.Arn, 1, long.MaxValue, int.MaxValue, descending: false), record.Checkpoint);
+
     private string StateMachineType(string arn) => Store.GetStateMachine(arn)?.Type ?? "STANDARD";
 
-    public void Dispose() => Store.Dispose();
+    /// <summary>
+    /// Shuts the engine down cleanly (running executions stop without being recorded ABORTED, so the next process
+    /// resumes them) and then closes the store.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        Engine.ShutdownAsync().GetAwaiter().GetResult();
+        Store.Dispose();
+    }
 }

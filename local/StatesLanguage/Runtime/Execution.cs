@@ -23,6 +23,8 @@ public sealed class Execution
     private CancellationTokenSource _abort = new();
     private string? _abortError;
     private string? _abortCause;
+    private bool _shutDown;
+    private Task _run = Task.CompletedTask;
 
     internal Execution(StepFunctionsEngine engine, StateMachine stateMachine, string arn, string name, string input,
         JsonNode? parsedInput, DateTimeOffset startDate, MockTestCase? mocks, IEnumerable<HistoryEvent>? recordedHistory = null)
@@ -124,34 +126,52 @@ public sealed class Execution
         }
     }
 
-    // Callers hold _gate. The sentences are AWS's redriveStatusReason values.
-    private string? NotRedrivableReason()
+    // Callers hold _gate.
+    private string? NotRedrivableReason() => RedriveEligibility.NotRedrivableReason(StateMachine.Type, Status, StopDate, Engine.Clock.Now,
+        _history.Count, Engine.Options.MaxHistoryEvents, RedriveCount, Checkpoint is not null);
+
+    /// <summary>True once the engine shut down: the interpreter stops and records nothing more.</summary>
+    internal bool IsShutDown
     {
-        if (StateMachine.Type == "EXPRESS")
+        get
         {
-            return "Execution is of type EXPRESS and cannot be redriven.";
+            lock (_gate)
+            {
+                return _shutDown || Engine.IsShutDown;
+            }
         }
-        if (Status is ExecutionStatus.RUNNING or ExecutionStatus.SUCCEEDED)
+    }
+
+    /// <summary>
+    /// Stops the interpreter without recording an end (a clean process shutdown: a store keeps the execution RUNNING
+    /// and the next process resumes it). Completes when the interpreter has exited.
+    /// </summary>
+    internal Task ShutDownAsync()
+    {
+        CancellationTokenSource abort;
+        Task run;
+        TaskCompletionSource<ExecutionResult> completion;
+        lock (_gate)
         {
-            return $"Execution is {Status} and cannot be redriven.";
+            _shutDown = true;
+            abort = _abort;
+            run = _run;
+            completion = _completion;
         }
-        if (_history.Count >= Engine.Options.MaxHistoryEvents - 1)
+        abort.Cancel();
+        return run.ContinueWith(_ => completion.TrySetCanceled(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>True while an interpreter runs this execution.</summary>
+    internal bool IsInterpreting
+    {
+        get
         {
-            return "Execution history event limit exceeded.";
+            lock (_gate)
+            {
+                return !_run.IsCompleted;
+            }
         }
-        if (StopDate is { } stopped && Engine.Clock.Now - stopped > RedrivablePeriod)
-        {
-            return "Execution redrivable period exceeded.";
-        }
-        if (RedriveCount >= MaxRedrives)
-        {
-            return "Execution redrive limit exceeded.";
-        }
-        if (Checkpoint is null)
-        {
-            return "Execution has no recorded state to redrive from.";
-        }
-        return null;
     }
 
     internal void Start(RunPlan plan, bool announce)
@@ -162,7 +182,7 @@ public sealed class Execution
         {
             NotifyStatusChange(Describe());
         }
-        _ = Task.Run(async () =>
+        var run = Task.Run(async () =>
         {
             try
             {
@@ -173,6 +193,10 @@ public sealed class Execution
                 Engine.Clock.Exit();
             }
         });
+        lock (_gate)
+        {
+            _run = run;
+        }
     }
 
     /// <summary>
@@ -270,6 +294,10 @@ public sealed class Execution
         HistoryEvent appended;
         lock (_gate)
         {
+            if (_shutDown || Engine.IsShutDown)
+            {
+                throw new OperationCanceledException("The engine shut down; the execution is left for the next process to resume.");
+            }
             if (!terminal && _history.Count >= Engine.Options.MaxHistoryEvents - 1)
             {
                 throw new HistoryLimitExceededException();
@@ -286,6 +314,15 @@ public sealed class Execution
     }
 
     internal void SetCheckpoint(ExecutionCheckpoint checkpoint) => UpdateCheckpoint(_ => checkpoint);
+
+    /// <summary>Takes back the checkpoint a store kept, without reporting it again.</summary>
+    internal void RestoreCheckpoint(ExecutionCheckpoint checkpoint)
+    {
+        lock (_gate)
+        {
+            Checkpoint = checkpoint;
+        }
+    }
 
     /// <summary>Changes the checkpoint atomically (branches of a Parallel report their results concurrently).</summary>
     internal void UpdateCheckpoint(Func<ExecutionCheckpoint?, ExecutionCheckpoint> change)
@@ -333,7 +370,7 @@ public sealed class Execution
     }
 
     /// <summary>Restores the terminal status a recorded history ends with (the process stopped before the store saw it).</summary>
-    internal void RestoreTerminal(HistoryEvent terminal)
+    internal void RestoreTerminal(HistoryEvent terminal, bool notify = true)
     {
         var details = terminal.Details;
         string? Text(string key) => details?[key]?.GetValue<string>();
@@ -344,7 +381,7 @@ public sealed class Execution
             "ExecutionTimedOut" => ExecutionStatus.TIMED_OUT,
             _ => ExecutionStatus.ABORTED,
         };
-        Complete(status, status == ExecutionStatus.SUCCEEDED ? Text("output") : null, Text("error"), Text("cause"), notify: true);
+        Complete(status, status == ExecutionStatus.SUCCEEDED ? Text("output") : null, Text("error"), Text("cause"), notify);
     }
 
     private void NotifyStatusChange(ExecutionInfo info)

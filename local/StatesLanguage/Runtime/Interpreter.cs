@@ -52,6 +52,10 @@ internal sealed class Interpreter(Execution execution)
             }, terminal: true);
             execution.Complete(ExecutionStatus.SUCCEEDED, output, null, null);
         }
+        catch (Exception) when (execution.IsShutDown)
+        {
+            // A clean shutdown: nothing is recorded, the next process resumes from the last checkpoint.
+        }
         catch (OperationCanceledException) when (execution.AbortToken.IsCancellationRequested)
         {
             var (error, cause) = execution.AbortReason;
@@ -151,17 +155,19 @@ internal sealed class Interpreter(Execution execution)
         var root = scope.TopLevel && ReferenceEquals(workflow, execution.StateMachine.Definition);
         while (true)
         {
-            ct.ThrowIfCancellationRequested();
             var state = workflow.States[name];
             if (root && resume?.EnteredEventId is null)
             {
-                // A resumed state that was entered already keeps the checkpoint it was resumed from.
+                // A resumed state that was entered already keeps the checkpoint it was resumed from. The checkpoint is
+                // taken before a stop is noticed, so the previous state's exit is always followed by one (a store can
+                // commit them together).
                 execution.SetCheckpoint(new ExecutionCheckpoint(name, JsonUtil.Serialize(input), (int)lane.Last, resume?.RetryCounts ?? NoRetries)
                 {
                     CompletedChildren = resume?.CompletedChildren,
                     Variables = scope.Variables.ToJson(),
                 });
             }
+            ct.ThrowIfCancellationRequested();
             var (output, next) = await RunStateAsync(state, input, lane, scope, ct, resume, root).ConfigureAwait(false);
             resume = null;
             if (next is null)

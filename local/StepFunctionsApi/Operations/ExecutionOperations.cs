@@ -6,13 +6,17 @@ using StepFunctionsApi.Protocol;
 namespace StepFunctionsApi.Operations;
 
 /// <summary>
-/// StartExecution, StartSyncExecution, StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory,
-/// DescribeStateMachineForExecution. Reads come from the store, so they answer the same before and after a restart.
+/// StartExecution, StartSyncExecution, StopExecution, RedriveExecution, DescribeExecution, ListExecutions,
+/// GetExecutionHistory, DescribeStateMachineForExecution. Reads come from the store, so they answer the same before and
+/// after a restart.
 /// </summary>
 internal sealed class ExecutionOperations(LocalStepFunctions sfn)
 {
     private const int MaxInputLength = 262_144;
+    private const int MaxClientTokenLength = 64;
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+    // AWS: a client token makes a redrive idempotent for 15 minutes.
+    private static readonly TimeSpan ClientTokenLifetime = TimeSpan.FromMinutes(15);
 
     public async Task<JsonObject> StartAsync(ApiRequest request)
     {
@@ -96,6 +100,32 @@ internal sealed class ExecutionOperations(LocalStepFunctions sfn)
         return new JsonObject { ["stopDate"] = AwsJson.Timestamp(record.StopDate ?? sfn.Options.Clock.GetUtcNow()) };
     }
 
+    /// <summary>
+    /// RedriveExecution: the same ARN reruns from its unsuccessful state. A client token already used for this
+    /// execution within 15 minutes answers that redrive's date again without redriving (remembered in the store, so
+    /// also across a restart).
+    /// </summary>
+    public async Task<JsonObject> RedriveAsync(ApiRequest request)
+    {
+        var record = Existing(request);
+        var clientToken = request.OptionalString("clientToken", MaxClientTokenLength);
+        if (clientToken is not null && clientToken.Any(c => c is < '!' or > '~'))
+        {
+            throw AwsApiException.Constraint("clientToken", clientToken, "Member must satisfy regular expression pattern: [!-~]+");
+        }
+        var now = sfn.Options.Clock.GetUtcNow();
+        if (clientToken is not null && sfn.Store.FindRedriveToken(record.Arn, clientToken, now - ClientTokenLifetime) is { } earlier)
+        {
+            return new JsonObject { ["redriveDate"] = AwsJson.Timestamp(earlier) };
+        }
+        var redriveDate = await sfn.RedriveAsync(record, clientToken).ConfigureAwait(false);
+        if (clientToken is not null)
+        {
+            sfn.Store.RememberRedriveToken(record.Arn, clientToken, now, redriveDate);
+        }
+        return new JsonObject { ["redriveDate"] = AwsJson.Timestamp(redriveDate) };
+    }
+
     public JsonObject Describe(ApiRequest request)
     {
         var record = Existing(request);
@@ -108,13 +138,23 @@ internal sealed class ExecutionOperations(LocalStepFunctions sfn)
             ["startDate"] = AwsJson.Timestamp(record.StartDate),
             ["input"] = record.Input,
             ["inputDetails"] = new JsonObject { ["included"] = true },
-            ["redriveCount"] = 0,
         };
         if (record.StopDate is { } stop)
         {
             response["stopDate"] = AwsJson.Timestamp(stop);
         }
         AddResult(response, record.Output, record.Error, record.Cause);
+        response["redriveCount"] = record.RedriveCount;
+        if (record.RedriveDate is { } redriven)
+        {
+            response["redriveDate"] = AwsJson.Timestamp(redriven);
+        }
+        var reason = sfn.NotRedrivableReason(record);
+        response["redriveStatus"] = reason is null ? ExecutionRedriveStatus.Redrivable : ExecutionRedriveStatus.NotRedrivable;
+        if (reason is not null)
+        {
+            response["redriveStatusReason"] = reason;
+        }
         return response;
     }
 
@@ -146,16 +186,18 @@ internal sealed class ExecutionOperations(LocalStepFunctions sfn)
         }
         (machineArn, _) = Identifiers.ParseStateMachineArn(machineArn);
         var status = request.OptionalEnum("statusFilter", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+        var redriveFilter = request.OptionalEnum("redriveFilter", "REDRIVEN", "NOT_REDRIVEN");
+        bool? redriven = redriveFilter switch { "REDRIVEN" => true, "NOT_REDRIVEN" => false, _ => null };
         var max = request.OptionalInt("maxResults", 0, 1000) is { } m and > 0 ? m : 100;
         var token = request.OptionalString("nextToken", 3096);
         _ = sfn.Store.GetStateMachine(machineArn) ?? throw AwsApiException.StateMachineDoesNotExist(machineArn);
         (long, long)? after = null;
         if (token is not null)
         {
-            var position = AwsJson.ReadPageToken(token, "executions:" + machineArn + ":" + status, 2);
+            var position = AwsJson.ReadPageToken(token, PageScope(machineArn, status, redriveFilter), 2);
             after = (position[0], position[1]);
         }
-        var page = sfn.Store.ListExecutions(machineArn, status, max + 1, after);
+        var page = sfn.Store.ListExecutions(machineArn, status, max + 1, after, redriven);
         var items = page.Take(max).Select(e =>
         {
             var item = new JsonObject
@@ -170,17 +212,24 @@ internal sealed class ExecutionOperations(LocalStepFunctions sfn)
             {
                 item["stopDate"] = AwsJson.Timestamp(stop);
             }
-            item["redriveCount"] = 0;
+            item["redriveCount"] = e.RedriveCount;
+            if (e.RedriveDate is { } redriveDate)
+            {
+                item["redriveDate"] = AwsJson.Timestamp(redriveDate);
+            }
             return (JsonNode)item;
         }).ToArray();
         var response = new JsonObject { ["executions"] = new JsonArray(items) };
         if (page.Count > max)
         {
             var last = page[max - 1];
-            response["nextToken"] = AwsJson.PageToken("executions:" + machineArn + ":" + status, last.StartDate.ToUnixTimeMilliseconds(), last.Sequence);
+            response["nextToken"] = AwsJson.PageToken(PageScope(machineArn, status, redriveFilter), last.StartDate.ToUnixTimeMilliseconds(), last.Sequence);
         }
         return response;
     }
+
+    private static string PageScope(string machineArn, string? status, string? redriveFilter) =>
+        "executions:" + machineArn + ":" + status + (redriveFilter is null ? "" : ":" + redriveFilter);
 
     public JsonObject History(ApiRequest request)
     {

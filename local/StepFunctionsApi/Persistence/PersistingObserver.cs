@@ -5,12 +5,17 @@ namespace StepFunctionsApi.Persistence;
 
 /// <summary>
 /// Writes every history event, checkpoint and final status the engine reports into the store, synchronously, so the
-/// next state only runs once the previous one is on disk.
+/// next state only runs once the previous one is on disk. A top-level state's exit is held back until the checkpoint
+/// past it (or the execution's end) arrives and both are committed in one transaction: a crash between them would
+/// otherwise leave a completed state behind its checkpoint, and a restart would run it again.
 /// </summary>
 internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObserver
 {
     private readonly ConcurrentDictionary<string, ExecutionRecord> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _ignored = new(StringComparer.Ordinal);
+    // Per execution: the top-level state its last checkpoint names, and that state's exit while it waits for the next checkpoint.
+    private readonly ConcurrentDictionary<string, string> _checkpointState = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HistoryEvent> _heldExit = new(StringComparer.Ordinal);
 
     /// <summary>What to store for an execution when its ExecutionStarted event arrives (test case, definition copy).</summary>
     public void ExpectStart(ExecutionRecord record) => _pending[record.Arn] = record;
@@ -32,15 +37,44 @@ internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObs
         {
             store.InsertExecution(record with { StartDate = execution.StartDate });
         }
-        store.AppendEvent(execution.ExecutionArn, historyEvent, ClosureFrom(historyEvent));
+        var arn = execution.ExecutionArn;
+        if (historyEvent.Type.EndsWith("StateExited", StringComparison.Ordinal)
+            && _checkpointState.TryGetValue(arn, out var topLevelState) && historyEvent.StateName == topLevelState)
+        {
+            _heldExit[arn] = historyEvent;
+            return;
+        }
+        store.AppendEvents(arn, WithHeldExit(arn, historyEvent), checkpoint: null);
+        if (ClosureFrom(historyEvent) is not null)
+        {
+            _checkpointState.TryRemove(arn, out _);
+        }
     }
 
     public void OnCheckpoint(ExecutionInfo execution, ExecutionCheckpoint checkpoint)
     {
-        if (!_ignored.ContainsKey(execution.ExecutionArn))
+        var arn = execution.ExecutionArn;
+        if (_ignored.ContainsKey(arn))
         {
-            store.SaveCheckpoint(execution.ExecutionArn, checkpoint);
+            return;
         }
+        _checkpointState[arn] = checkpoint.StateName;
+        store.AppendEvents(arn, WithHeldExit(arn, null), checkpoint);
+    }
+
+    /// <summary>The held exit of the execution's last top-level state (if any) followed by <paramref name="next"/>.</summary>
+    private List<HistoryEvent> WithHeldExit(string executionArn, HistoryEvent? next)
+    {
+        var events = new List<HistoryEvent>(2);
+        if (_heldExit.TryRemove(executionArn, out var held))
+        {
+            events.Add(held);
+        }
+        if (next is not null)
+        {
+            events.Add(next);
+        }
+        return events;
     }
 
     public void OnStatusChanged(ExecutionInfo execution)

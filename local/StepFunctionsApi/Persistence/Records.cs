@@ -49,6 +49,12 @@ public sealed record ExecutionRecord
     /// <summary>The last checkpoint the engine reported (what a restart resumes from); null before the first.</summary>
     public StatesLanguage.Runtime.ExecutionCheckpoint? Checkpoint { get; init; }
 
+    /// <summary>How many times RedriveExecution restarted it.</summary>
+    public int RedriveCount { get; init; }
+
+    /// <summary>When it was last redriven; null if never.</summary>
+    public DateTimeOffset? RedriveDate { get; init; }
+
     /// <summary>Insertion order; breaks ties between executions started in the same millisecond.</summary>
     public long Sequence { get; init; }
 

@@ -41,7 +41,17 @@ public sealed class SqliteStateStore : IDisposable
             CREATE TABLE IF NOT EXISTS events (
                 execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
                 type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS redrive_tokens (
+                execution_arn TEXT NOT NULL, token TEXT NOT NULL, used_ms INTEGER NOT NULL, redrive_ms INTEGER NOT NULL,
+                PRIMARY KEY (execution_arn, token)) WITHOUT ROWID;
             """);
+        // Databases written before redrive existed lack its columns.
+        var columns = Query("SELECT name FROM pragma_table_info('executions')", _ => { }, r => r.GetString(0));
+        if (!columns.Contains("redrive_count"))
+        {
+            Execute("ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;");
+            Execute("ALTER TABLE executions ADD COLUMN redrive_ms INTEGER;");
+        }
     }
 
     public void Dispose()
@@ -109,11 +119,16 @@ public sealed class SqliteStateStore : IDisposable
     public IReadOnlyList<ExecutionRecord> RunningExecutions() =>
         Query("SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY seq", _ => { }, ReadExecution);
 
-    /// <summary>One page of a state machine's executions, newest first, after the (start, seq) key of the previous page.</summary>
-    public IReadOnlyList<ExecutionRecord> ListExecutions(string stateMachineArn, string? status, int limit, (long StartMs, long Seq)? after)
+    /// <summary>
+    /// One page of a state machine's executions, newest first, after the (start, seq) key of the previous page;
+    /// <paramref name="redriven"/> keeps only those redriven at least once (true) or never (false).
+    /// </summary>
+    public IReadOnlyList<ExecutionRecord> ListExecutions(string stateMachineArn, string? status, int limit, (long StartMs, long Seq)? after,
+        bool? redriven = null)
     {
         var sql = "SELECT * FROM executions WHERE state_machine_arn = $machine"
             + (status is null ? "" : " AND status = $status")
+            + (redriven switch { true => " AND redrive_count > 0", false => " AND redrive_count = 0", null => "" })
             + (after is null ? "" : " AND (start_ms < $afterStart OR (start_ms = $afterStart AND seq < $afterSeq))")
             + " ORDER BY start_ms DESC, seq DESC LIMIT $limit";
         return Query(sql, c =>
@@ -138,44 +153,135 @@ public sealed class SqliteStateStore : IDisposable
     /// </summary>
     public void AppendEvent(string executionArn, HistoryEvent historyEvent, ExecutionClosure? closure)
     {
+        ArgumentNullException.ThrowIfNull(historyEvent);
+        AppendEvents(executionArn, [historyEvent], null, closure);
+    }
+
+    /// <summary>
+    /// Appends history events and then saves <paramref name="checkpoint"/> (when given), all in one transaction, so a
+    /// state's exit and the checkpoint past it are on disk together or not at all. A terminal event closes the
+    /// execution (with <paramref name="closure"/>, or the one the event implies); ExecutionRedriven reopens it: status
+    /// RUNNING, the redrive counted and dated, and the stored checkpoint moved past the redrive with fresh retries, as
+    /// the engine reruns it.
+    /// </summary>
+    public void AppendEvents(string executionArn, IReadOnlyList<HistoryEvent> events, ExecutionCheckpoint? checkpoint, ExecutionClosure? closure = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            using (var insert = _connection.CreateCommand())
+            foreach (var historyEvent in events)
             {
-                insert.Transaction = transaction;
-                insert.CommandText = """
-                    INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details)
-                    VALUES ($arn, $id, $previous, $timestamp, $type, $details);
-                    """;
-                insert.Parameters.AddWithValue("$arn", executionArn);
-                insert.Parameters.AddWithValue("$id", historyEvent.Id);
-                insert.Parameters.AddWithValue("$previous", historyEvent.PreviousEventId);
-                insert.Parameters.AddWithValue("$timestamp", historyEvent.Timestamp.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$type", historyEvent.Type);
-                insert.Parameters.AddWithValue("$details", (object?)historyEvent.Details?.ToJsonString() ?? DBNull.Value);
-                insert.ExecuteNonQuery();
+                using (var insert = _connection.CreateCommand())
+                {
+                    insert.Transaction = transaction;
+                    insert.CommandText = """
+                        INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details)
+                        VALUES ($arn, $id, $previous, $timestamp, $type, $details);
+                        """;
+                    insert.Parameters.AddWithValue("$arn", executionArn);
+                    insert.Parameters.AddWithValue("$id", historyEvent.Id);
+                    insert.Parameters.AddWithValue("$previous", historyEvent.PreviousEventId);
+                    insert.Parameters.AddWithValue("$timestamp", historyEvent.Timestamp.ToUnixTimeMilliseconds());
+                    insert.Parameters.AddWithValue("$type", historyEvent.Type);
+                    insert.Parameters.AddWithValue("$details", (object?)historyEvent.Details?.ToJsonString() ?? DBNull.Value);
+                    insert.ExecuteNonQuery();
+                }
+                if ((closure ?? PersistingObserver.ClosureFrom(historyEvent)) is { } ending)
+                {
+                    using var close = _connection.CreateCommand();
+                    close.Transaction = transaction;
+                    BindClosure(close, executionArn, ending);
+                    close.ExecuteNonQuery();
+                }
+                else if (historyEvent.Type == "ExecutionRedriven")
+                {
+                    Reopen(transaction, executionArn, historyEvent);
+                }
             }
-            if (closure is not null)
+            if (checkpoint is not null)
             {
-                using var close = _connection.CreateCommand();
-                close.Transaction = transaction;
-                BindClosure(close, executionArn, closure);
-                close.ExecuteNonQuery();
+                using var save = _connection.CreateCommand();
+                save.Transaction = transaction;
+                BindCheckpoint(save, executionArn, checkpoint);
+                save.ExecuteNonQuery();
             }
             transaction.Commit();
         }
     }
 
-    public void CloseExecution(string executionArn, ExecutionClosure closure) =>
-        Write("", c => BindClosure(c, executionArn, closure));
+    // Callers hold _gate inside the transaction.
+    private void Reopen(SqliteTransaction transaction, string executionArn, HistoryEvent redriven)
+    {
+        string? stored;
+        using (var read = _connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT checkpoint FROM executions WHERE arn = $arn";
+            read.Parameters.AddWithValue("$arn", executionArn);
+            stored = read.ExecuteScalar() as string;
+        }
+        var rebased = stored is null ? null : ExecutionCheckpoint.Parse(stored) with
+        {
+            LastEventId = (int)redriven.Id,
+            RetryCounts = new Dictionary<string, int>(StringComparer.Ordinal),
+        };
+        using var reopen = _connection.CreateCommand();
+        reopen.Transaction = transaction;
+        reopen.CommandText = """
+            UPDATE executions SET status = 'RUNNING', stop_ms = NULL, output = NULL, error = NULL, cause = NULL,
+                redrive_count = $count, redrive_ms = $redriven, checkpoint = COALESCE($checkpoint, checkpoint)
+            WHERE arn = $arn;
+            """;
+        reopen.Parameters.AddWithValue("$arn", executionArn);
+        reopen.Parameters.AddWithValue("$count", redriven.Details?["redriveCount"]?.GetValue<int>() ?? 1);
+        reopen.Parameters.AddWithValue("$redriven", redriven.Timestamp.ToUnixTimeMilliseconds());
+        reopen.Parameters.AddWithValue("$checkpoint", (object?)rebased?.ToJson() ?? DBNull.Value);
+        reopen.ExecuteNonQuery();
+    }
 
-    public void SaveCheckpoint(string executionArn, ExecutionCheckpoint checkpoint) =>
-        Write("UPDATE executions SET checkpoint = $checkpoint WHERE arn = $arn AND status = 'RUNNING';", c =>
+    /// <summary>The redrive date a client token got within the last <paramref name="since"/>, if it was used for this execution.</summary>
+    public DateTimeOffset? FindRedriveToken(string executionArn, string clientToken, DateTimeOffset since) =>
+        Query("SELECT redrive_ms FROM redrive_tokens WHERE execution_arn = $arn AND token = $token AND used_ms >= $since", c =>
         {
             c.Parameters.AddWithValue("$arn", executionArn);
-            c.Parameters.AddWithValue("$checkpoint", checkpoint.ToJson());
+            c.Parameters.AddWithValue("$token", clientToken);
+            c.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        }, r => (DateTimeOffset?)DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0))).FirstOrDefault();
+
+    /// <summary>Remembers the redrive a client token made (the first use wins).</summary>
+    public void RememberRedriveToken(string executionArn, string clientToken, DateTimeOffset usedAt, DateTimeOffset redriveDate) =>
+        Write("INSERT OR IGNORE INTO redrive_tokens (execution_arn, token, used_ms, redrive_ms) VALUES ($arn, $token, $used, $redrive);", c =>
+        {
+            c.Parameters.AddWithValue("$arn", executionArn);
+            c.Parameters.AddWithValue("$token", clientToken);
+            c.Parameters.AddWithValue("$used", usedAt.ToUnixTimeMilliseconds());
+            c.Parameters.AddWithValue("$redrive", redriveDate.ToUnixTimeMilliseconds());
         });
+
+    /// <summary>
+    /// Closes a RUNNING execution whose history already ends with a terminal event (a no-op otherwise: a late report of
+    /// an attempt's end must not close the redrive that already reopened it).
+    /// </summary>
+    public void CloseExecution(string executionArn, ExecutionClosure closure) =>
+        Write("", c =>
+        {
+            BindClosure(c, executionArn, closure);
+            c.CommandText = c.CommandText.TrimEnd().TrimEnd(';') + """
+                 AND (SELECT type FROM events WHERE execution_arn = $arn ORDER BY id DESC LIMIT 1)
+                    IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut');
+                """;
+        });
+
+    public void SaveCheckpoint(string executionArn, ExecutionCheckpoint checkpoint) =>
+        Write("", c => BindCheckpoint(c, executionArn, checkpoint));
+
+    private static void BindCheckpoint(SqliteCommand command, string executionArn, ExecutionCheckpoint checkpoint)
+    {
+        command.CommandText = "UPDATE executions SET checkpoint = $checkpoint WHERE arn = $arn AND status = 'RUNNING';";
+        command.Parameters.AddWithValue("$arn", executionArn);
+        command.Parameters.AddWithValue("$checkpoint", checkpoint.ToJson());
+    }
 
     /// <summary>Events with ids in [<paramref name="fromId"/>, <paramref name="toId"/>], ascending or descending.</summary>
     public IReadOnlyList<HistoryEvent> GetEvents(string executionArn, long fromId, long toId, int limit, bool descending)
@@ -227,6 +333,7 @@ public sealed class SqliteStateStore : IDisposable
     {
         string? Text(string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
         var stop = r.GetOrdinal("stop_ms");
+        var redriven = r.GetOrdinal("redrive_ms");
         return new ExecutionRecord
         {
             Sequence = r.GetInt64(r.GetOrdinal("seq")),
@@ -245,6 +352,8 @@ public sealed class SqliteStateStore : IDisposable
             RoleArn = r.GetString(r.GetOrdinal("role_arn")),
             DefinitionUpdateDate = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(r.GetOrdinal("definition_update_ms"))),
             Checkpoint = Text("checkpoint") is { } checkpoint ? ExecutionCheckpoint.Parse(checkpoint) : null,
+            RedriveCount = r.GetInt32(r.GetOrdinal("redrive_count")),
+            RedriveDate = r.IsDBNull(redriven) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(redriven)),
         };
     }
 

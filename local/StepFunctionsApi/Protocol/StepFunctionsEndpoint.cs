@@ -38,6 +38,7 @@ public sealed class StepFunctionsEndpoint
             ["StartExecution"] = (request, _) => executions.StartAsync(request),
             ["StartSyncExecution"] = executions.StartSyncAsync,
             ["StopExecution"] = (request, _) => executions.StopAsync(request),
+            ["RedriveExecution"] = (request, _) => executions.RedriveAsync(request),
             ["DescribeExecution"] = Sync(executions.Describe),
             ["DescribeStateMachineForExecution"] = Sync(executions.DescribeStateMachine),
             ["ListExecutions"] = Sync(executions.List),
