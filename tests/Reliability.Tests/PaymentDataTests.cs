@@ -26,6 +26,8 @@ public sealed class PaymentDataTests(ITestOutputHelper output)
             () => TestRuntime.OrderBody(token: SmuggledCards[2]),
             () => TestRuntime.OrderBody(edit: o => o["lines"]![0]!["pan"] = SmuggledCards[3]),
             () => TestRuntime.OrderBody(edit: o => o["shipping"]!["cardholder"] = SmuggledCards[4]),
+            () => TestRuntime.OrderBody(token: "tok_" + SmuggledCards[0] + "x"),
+            () => TestRuntime.OrderBody(edit: o => o["shipping"]!["postalCode"] = SmuggledCards[0]),
         };
         var refusedBodies = new StringBuilder();
         foreach (var body in smuggling.Select(make => make().ToJsonString()))
@@ -54,7 +56,7 @@ public sealed class PaymentDataTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(20), () => "every execution to finish", Cancellation);
 
         // The scanner finds every smuggled number in what was sent, so finding none below means none was kept.
-        Assert.Equal(SmuggledCards.Length, CardNumbers.FindIn(refusedBodies.ToString()).Count);
+        Assert.Equal(SmuggledCards.Length, CardNumbers.FindIn(refusedBodies.ToString()).Distinct().Count());
         var files = Directory.EnumerateFiles(runtime.DataDirectory, "*", SearchOption.AllDirectories).ToList();
         Assert.Contains(files, f => f.EndsWith(".db", StringComparison.Ordinal));
         var found = files.SelectMany(f => CardNumbers.FindIn(ReadAsText(f)).Select(card => $"{Path.GetFileName(f)}: {card}")).ToList();

@@ -1,3 +1,5 @@
+using Moq;
+using StatesLanguage.Integrations;
 using System.Text.Json.Nodes;
 using StatesLanguage.Mocks;
 using StatesLanguage.Runtime;
@@ -155,12 +157,24 @@ public sealed class MockedScenarioTests
     [Fact]
     public async Task DuplicateStart_OfTheSameOrder_ReturnsTheRunningExecution_AndADifferentInputIsRefused()
     {
-        var (engine, machine) = OrderSaga.Create(mocks: Mocks);
+        // Step Functions answers a repeated start with the running execution only while it runs, so the first
+        // execution is held in its first task until both repeats have been made.
+        var firstTask = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var invoker = new Mock<ILambdaInvoker>();
+        invoker.Setup(i => i.InvokeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                await firstTask.Task;
+                return LambdaInvocationResult.Failure("InsufficientStock", "held");
+            });
+        var (engine, machine) = OrderSaga.Create(invoker.Object, Mocks);
 
-        var first = await engine.StartExecutionAsync(machine, OrderSaga.Input(), "o-1", "HappyPath");
-        var again = await engine.StartExecutionAsync(machine, OrderSaga.Input(), "o-1", "HappyPath");
+        var first = await engine.StartExecutionAsync(machine, OrderSaga.Input(), "o-1");
+        var again = await engine.StartExecutionAsync(machine, OrderSaga.Input(), "o-1");
         var conflict = await Assert.ThrowsAsync<StepFunctionsApiException>(() =>
-            engine.StartExecutionAsync(machine, OrderSaga.Input(token: "tok_chargeDeclined"), "o-1", "HappyPath"));
+            engine.StartExecutionAsync(machine, OrderSaga.Input(token: "tok_chargeDeclined"), "o-1"));
+        firstTask.SetResult();
+        await first.WaitForCompletionAsync(TestContext.Current.CancellationToken);
 
         Assert.Same(first, again);
         Assert.Equal("ExecutionAlreadyExists", conflict.ErrorCode);

@@ -75,6 +75,7 @@ public sealed class OrderRequestValidator
             FindDuplicateMembers(document.RootElement, string.Empty, problems);
             problems.AddRange(_schema.Validate(document.RootElement));
             FindDuplicateSkus(document.RootElement, problems);
+            FindCardNumbers(document.RootElement, string.Empty, problems);
             if (problems.Count > 0)
             {
                 return new OrderValidationResult(null, problems);
@@ -116,6 +117,35 @@ public sealed class OrderRequestValidator
             {
                 FindDuplicateMembers(item, JsonSchemaValidator.AppendPointer(pointer, (index++).ToString(CultureInfo.InvariantCulture)), problems);
             }
+        }
+    }
+
+    /// <summary>
+    /// Refuses any string holding a card-like number (13-19 digits passing the Luhn check), so that card data cannot be
+    /// smuggled into storage or logs through a token, a name or an address line. The reason never repeats the value.
+    /// </summary>
+    private static void FindCardNumbers(JsonElement element, string pointer, List<ValidationProblem> problems)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    FindCardNumbers(property.Value, pointer + "/" + property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), problems);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    FindCardNumbers(item, pointer + "/" + index++.ToString(CultureInfo.InvariantCulture), problems);
+                }
+
+                break;
+            case JsonValueKind.String when CardNumbers.Contains(element.GetString()!):
+                problems.Add(new ValidationProblem(pointer, "looks like a card number; send a payment token (tok_...), never card data"));
+                break;
         }
     }
 
