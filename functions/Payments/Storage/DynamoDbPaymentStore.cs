@@ -1,3 +1,4 @@
+using ECommerce.Runtime.Aws;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;

@@ -3,10 +3,10 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 
-namespace ECommerce.Inventory.Storage;
+namespace ECommerce.Runtime.Aws;
 
 /// <summary>Tells DynamoDB faults worth retrying (throttling, 5xx, network) from ones that are not (validation, conditions).</summary>
-internal static class DynamoDbFaults
+public static class DynamoDbFaults
 {
     public static bool IsTransient(Exception exception) => exception switch
     {
