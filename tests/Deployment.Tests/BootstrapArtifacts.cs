@@ -1,3 +1,4 @@
+using ECommerce.TestSupport;
 using System.Diagnostics;
 using System.Text;
 
@@ -35,7 +36,7 @@ public sealed class BootstrapArtifacts : IAsyncLifetime
             return;
         }
 
-        var script = Repository.PathOf("functions", "publish-bootstrap.sh");
+        var script = RepositoryRoot.Combine("functions", "publish-bootstrap.sh");
         foreach (var service in Services)
         {
             var output = Path.Combine(_root, service);
@@ -95,7 +96,7 @@ public sealed class BootstrapArtifacts : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Repository.Root,
+            WorkingDirectory = RepositoryRoot.Path,
         };
         foreach (var argument in arguments)
         {

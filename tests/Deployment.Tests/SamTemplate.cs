@@ -1,3 +1,4 @@
+using ECommerce.TestSupport;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -36,7 +37,7 @@ public sealed class SamTemplate
         var script = Path.Combine(AppContext.BaseDirectory, "tools", "sam_translate.py");
         var start = new ProcessStartInfo("python3")
         {
-            ArgumentList = { script, Repository.PathOf("template.yaml") },
+            ArgumentList = { script, RepositoryRoot.Combine("template.yaml") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

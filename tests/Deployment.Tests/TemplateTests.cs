@@ -1,3 +1,4 @@
+using ECommerce.TestSupport;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -158,7 +159,7 @@ public sealed partial class TemplateTests
         var template = SamTemplate.Load();
         var stateMachine = template.ResourcesOfType("AWS::StepFunctions::StateMachine").Single().Resource["Properties"]!;
         var definitionPath = (string)stateMachine["DefinitionS3Location"]!["Key"]!;
-        var placeholders = Placeholder().Matches(File.ReadAllText(Repository.PathOf(definitionPath)))
+        var placeholders = Placeholder().Matches(File.ReadAllText(RepositoryRoot.Combine(definitionPath)))
             .Select(m => m.Groups[1].Value).ToHashSet();
         var substitutions = stateMachine["DefinitionSubstitutions"]!.AsObject().Select(s => s.Key).ToHashSet();
 

@@ -16,7 +16,7 @@ internal static partial class OrderSaga
     public const string AccountId = "123456789012";
     public const string TopicArn = $"arn:aws:sns:{Region}:{AccountId}:OrderEventsTopic";
 
-    public static readonly string DefinitionPath = System.IO.Path.Combine(RepositoryRoot(), "statemachines", "order-saga.asl.json");
+    public static readonly string DefinitionPath = ECommerce.TestSupport.RepositoryRoot.Combine("statemachines", "order-saga.asl.json");
 
     public static string Definition() => Substitution().Replace(File.ReadAllText(DefinitionPath), match =>
         match.Groups[1].Value == "OrderEventsTopicArn"
@@ -77,19 +77,6 @@ internal static partial class OrderSaga
         .Where(e => e.Type == "TaskScheduled" && (string?)e.Details!["resource"] == "publish" && (string?)e.Details["resourceType"] == "sns")
         .Select(e => JsonNode.Parse((string)e.Details!["parameters"]!)!.AsObject())
         .ToList();
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "ECommerce.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ECommerce.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"\$\{([A-Za-z0-9]+)\}")]
     private static partial Regex Substitution();
