@@ -4,7 +4,7 @@ using ECommerce.Runtime.Aws;
 namespace ECommerce.Runtime.StepFunctions;
 
 /// <summary>An error answered by the Step Functions API, with AWS's error code (the <c>__type</c> without namespace).</summary>
-public sealed class StepFunctionsException : Exception
+public sealed class StepFunctionsException : AwsServiceException
 {
     public const string ExecutionAlreadyExists = "ExecutionAlreadyExists";
     public const string StateMachineDoesNotExist = "StateMachineDoesNotExist";
@@ -14,23 +14,9 @@ public sealed class StepFunctionsException : Exception
     public const string ThrottlingException = "ThrottlingException";
 
     public StepFunctionsException(string errorCode, string message, HttpStatusCode statusCode)
-        : base($"{errorCode}: {message}")
+        : base(errorCode, message, statusCode)
     {
-        ErrorCode = errorCode;
-        ServiceMessage = message;
-        StatusCode = statusCode;
     }
-
-    /// <summary>AWS's error code, e.g. ExecutionAlreadyExists.</summary>
-    public string ErrorCode { get; }
-
-    /// <summary>The message as the service sent it.</summary>
-    public string ServiceMessage { get; }
-
-    public HttpStatusCode StatusCode { get; }
-
-    /// <summary>True for throttling and server-side faults, which a later retry may get past.</summary>
-    public bool IsTransient => AwsErrorCodes.IsTransient(StatusCode, ErrorCode);
 
     /// <summary>Turns an <c>__type</c> such as <c>com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists</c> into its code.</summary>
     public static string ErrorCodeFromType(string? type)
