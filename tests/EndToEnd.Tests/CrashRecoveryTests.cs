@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using ECommerce.LocalStores;
 using ECommerce.Orders.Domain;
 using ECommerce.Payments.Domain;
 using EndToEnd.Tests.Support;
@@ -32,7 +31,7 @@ public sealed class CrashRecoveryTests : IDisposable
         new("unshippable", OrderRequests.Body(country: OrderRequests.UnserviceableCountry, lines: [("SKU-5", 3)]), OrderStatus.Cancelled),
     ];
 
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("e2e-crash-").FullName;
+    private readonly HostDataFolder _data = new();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -42,7 +41,7 @@ public sealed class CrashRecoveryTests : IDisposable
     public async Task AHostKilledMidSaga_FinishesEveryAcceptedOrderAfterARestart_WithTheInvariantsKept()
     {
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
-        var firstRun = await HostProcess.StartAsync(_dataDirectory, ReadyTimeout, Cancellation);
+        var firstRun = await HostProcess.StartAsync(_data.Path, ReadyTimeout, Cancellation);
         await using (firstRun)
         {
             using var orders = new OrdersApiClient(firstRun.ApiEndpoint);
@@ -59,23 +58,23 @@ public sealed class CrashRecoveryTests : IDisposable
                 + $"killed the host {submitting.Elapsed.TotalSeconds:F1} s after the first POST.");
         }
 
-        var atKill = await StageCountsAsync(expected.Keys);
-        Output.WriteLine($"At the kill: {atKill.Terminal} terminal, {atKill.Pending} PENDING (saga running), {atKill.NotYetStarted} still queued (no order record yet).");
+        var atKill = await _data.StagesAsync(expected.Keys, Cancellation);
+        Output.WriteLine($"At the kill: {atKill}.");
         Assert.True(atKill.Pending > 0, "No saga was running at the kill, so the restart had nothing to resume; the test would prove little.");
 
         var recovery = Stopwatch.StartNew();
-        await using (var secondRun = await HostProcess.StartAsync(_dataDirectory, ReadyTimeout, Cancellation))
+        await using (var secondRun = await HostProcess.StartAsync(_data.Path, ReadyTimeout, Cancellation))
         {
             var ready = recovery.Elapsed;
             using var orders = new OrdersApiClient(secondRun.ApiEndpoint);
-            var unfinished = await WaitForAllTerminalAsync(orders, expected.Keys, RecoveryTimeout);
+            var unfinished = await orders.WaitForAllTerminalAsync(expected.Keys, RecoveryTimeout, Cancellation);
             Assert.True(unfinished.Count == 0,
                 $"{unfinished.Count} orders were not terminal {RecoveryTimeout.TotalSeconds:F0} s after the restart: {string.Join(", ", unfinished)}\n"
                 + $"Host output:\n{secondRun.RecentOutput()}");
             Output.WriteLine($"Restarted host ready in {ready.TotalSeconds:F1} s; every order terminal {recovery.Elapsed.TotalSeconds:F1} s after the restart began.");
         }
 
-        var snapshot = await ReadStoresAsync();
+        var snapshot = await _data.ReadStoresAsync(Cancellation);
         var byId = snapshot.Orders.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
         var wrongOutcomes = expected
             .Where(e => byId[e.Key].Status != e.Value)
@@ -90,50 +89,7 @@ public sealed class CrashRecoveryTests : IDisposable
             + $"{snapshot.Orders.Count(o => o.Status == OrderStatus.Failed)} FAILED; {recharged} charges asked of the gateway again after the restart (same charge id, charged once)."));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left in the temp folder; nothing depends on it.
-        }
-    }
-
-    private async Task<(int Terminal, int Pending, int NotYetStarted)> StageCountsAsync(IEnumerable<string> orderIds)
-    {
-        var snapshot = await ReadStoresAsync();
-        var statuses = snapshot.Orders.ToDictionary(o => o.OrderId, o => o.Status, StringComparer.Ordinal);
-        var terminal = 0;
-        var pending = 0;
-        var queued = 0;
-        foreach (var orderId in orderIds)
-        {
-            switch (statuses.GetValueOrDefault(orderId))
-            {
-                case null:
-                    queued++;
-                    break;
-                case OrderStatus.Pending:
-                    pending++;
-                    break;
-                default:
-                    terminal++;
-                    break;
-            }
-        }
-
-        return (terminal, pending, queued);
-    }
-
-    /// <summary>Reads the four stores straight from the data folder while no host runs.</summary>
-    private async Task<EmbeddedStoresSnapshot> ReadStoresAsync()
-    {
-        using var stores = await EmbeddedStores.OpenAsync(_dataDirectory, Cancellation);
-        return await stores.ReadSnapshotAsync();
-    }
+    public void Dispose() => _data.Dispose();
 
     private static async Task<IReadOnlyList<string>> SubmitRoundsAsync(OrdersApiClient orders, int fromRound, int toRound, Dictionary<string, string> expected)
     {
@@ -174,32 +130,6 @@ public sealed class CrashRecoveryTests : IDisposable
 
             await Task.Delay(100, Cancellation);
         }
-    }
-
-    private static async Task<IReadOnlyList<string>> WaitForAllTerminalAsync(OrdersApiClient orders, IEnumerable<string> orderIds, TimeSpan timeout)
-    {
-        var waiting = orderIds.ToList();
-        var started = Stopwatch.GetTimestamp();
-        while (waiting.Count > 0 && Stopwatch.GetElapsedTime(started) < timeout)
-        {
-            var still = new List<string>();
-            foreach (var orderId in waiting)
-            {
-                var order = await orders.GetAsync(orderId, Cancellation);
-                if (order is null || !OrdersApiClient.TerminalStatuses.Contains((string?)order["status"] ?? ""))
-                {
-                    still.Add(orderId);
-                }
-            }
-
-            waiting = still;
-            if (waiting.Count > 0)
-            {
-                await Task.Delay(250, Cancellation);
-            }
-        }
-
-        return waiting;
     }
 
     private sealed record OrderKind(string Name, string Body, string Expected);

@@ -78,6 +78,36 @@ public sealed class OrdersApiClient(Uri apiEndpoint) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Polls GET for every order (a few at a time) until all are COMPLETED, CANCELLED or FAILED or
+    /// <paramref name="timeout"/> passes; returns the ids still unfinished.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForAllTerminalAsync(IEnumerable<string> orderIds, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waiting = orderIds.ToList();
+        var started = Stopwatch.GetTimestamp();
+        while (waiting.Count > 0 && Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            var still = new System.Collections.Concurrent.ConcurrentBag<string>();
+            await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (orderId, token) =>
+            {
+                var order = await GetAsync(orderId, token);
+                if (order is null || !TerminalStatuses.Contains((string?)order["status"] ?? ""))
+                {
+                    still.Add(orderId);
+                }
+            });
+
+            waiting = [.. still];
+            if (waiting.Count > 0)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+
+        return waiting;
+    }
+
     /// <summary>Every message the local topics hold, oldest first, with the JSON message body parsed.</summary>
     public async Task<IReadOnlyList<TopicMessage>> TopicMessagesAsync(CancellationToken cancellationToken)
     {

@@ -13,10 +13,12 @@ namespace EndToEnd.Tests.Support;
 /// </summary>
 public static class SagaInvariants
 {
-    public static IReadOnlyList<string> Violations(EmbeddedStoresSnapshot snapshot)
+    /// <param name="snapshot">The stores after a run.</param>
+    /// <param name="addedStock">Stock the test added beyond the fixture catalogue, by SKU, so it is held to the same conservation rule.</param>
+    public static IReadOnlyList<string> Violations(EmbeddedStoresSnapshot snapshot, IReadOnlyDictionary<string, int>? addedStock = null)
     {
         var violations = new List<string>();
-        CheckInventory(snapshot.Inventory, violations);
+        CheckInventory(snapshot.Inventory, addedStock, violations);
         CheckPaymentsAndShipments(snapshot, violations);
         foreach (var order in snapshot.Orders)
         {
@@ -27,15 +29,20 @@ public static class SagaInvariants
     }
 
     /// <summary>Fails the test with every violation listed, when there is any.</summary>
-    public static void AssertHold(EmbeddedStoresSnapshot snapshot)
+    public static void AssertHold(EmbeddedStoresSnapshot snapshot, IReadOnlyDictionary<string, int>? addedStock = null)
     {
-        var violations = Violations(snapshot);
+        var violations = Violations(snapshot, addedStock);
         Assert.True(violations.Count == 0, "Saga invariants broken:\n  " + string.Join("\n  ", violations));
     }
 
-    private static void CheckInventory(InventorySnapshot inventory, List<string> violations)
+    private static void CheckInventory(InventorySnapshot inventory, IReadOnlyDictionary<string, int>? addedStock, List<string> violations)
     {
         var stocked = CatalogueSeed.Load().ToDictionary(s => s.Sku, s => s.Stock, StringComparer.Ordinal);
+        foreach (var (sku, stock) in addedStock ?? new Dictionary<string, int>())
+        {
+            stocked[sku] = stock;
+        }
+
         var held = inventory.HeldByReservations();
         foreach (var sku in inventory.Skus)
         {
