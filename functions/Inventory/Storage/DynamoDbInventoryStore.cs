@@ -1,9 +1,10 @@
-using ECommerce.Runtime.Aws;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ECommerce.Runtime.Aws;
 using ECommerce.Inventory.Contract;
 using ECommerce.Inventory.Domain;
+using static ECommerce.Runtime.Aws.DynamoDbAttributes;
 
 namespace ECommerce.Inventory.Storage;
 
@@ -241,17 +242,8 @@ public sealed class DynamoDbInventoryStore(IAmazonDynamoDB dynamoDb, string tabl
     }
 
     /// <summary>Runs a DynamoDB call, turning throttling and outages into the transient InventoryUnavailable.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (DynamoDbFaults.IsTransient(exception))
-        {
-            throw new InventoryUnavailableException($"Inventory store unavailable: {exception.Message}", exception);
-        }
-    }
+    private static Task<T> Call<T>(Func<Task<T>> call) =>
+        DynamoDbFaults.TranslateTransientAsync(call, exception => new InventoryUnavailableException($"Inventory store unavailable: {exception.Message}", exception));
 
     private static bool IsRetryable(List<CancellationReason> reasons) =>
         reasons.Any(reason => reason.Code is "TransactionConflict" or "ThrottlingError" or "ProvisionedThroughputExceeded");
@@ -264,13 +256,6 @@ public sealed class DynamoDbInventoryStore(IAmazonDynamoDB dynamoDb, string tabl
     private static string ReservationKey(string orderId) => "RESERVATION#" + orderId;
 
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["pk"] = Text(pk) };
-
-    private static AttributeValue Text(string value) => new() { S = value };
-
-    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
-
-    private static long ReadNumber(Dictionary<string, AttributeValue> item, string name) =>
-        long.Parse(item[name].N, CultureInfo.InvariantCulture);
 
     private static SkuStock ToSku(Dictionary<string, AttributeValue> item) =>
         new(

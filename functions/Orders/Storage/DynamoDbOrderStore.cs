@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using ECommerce.Orders.Domain;
+using ECommerce.Runtime.Aws;
 
 namespace ECommerce.Orders.Storage;
 
@@ -13,12 +13,6 @@ namespace ECommerce.Orders.Storage;
 /// </summary>
 public sealed class DynamoDbOrderStore(IAmazonDynamoDB dynamoDb, string tableName) : IOrderStore
 {
-    private static readonly HashSet<string> TransientErrorCodes =
-    [
-        "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException",
-        "InternalServerError", "InternalServerErrorException", "ServiceUnavailable", "TransactionConflictException",
-    ];
-
     public Task<bool> TryCreateAsync(Order order, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
@@ -133,22 +127,13 @@ public sealed class DynamoDbOrderStore(IAmazonDynamoDB dynamoDb, string tableNam
         {
             return await operation().ConfigureAwait(false);
         }
-        catch (AmazonServiceException exception) when (IsTransient(exception))
+        catch (Exception exception) when (DynamoDbFaults.IsTransient(exception))
         {
+            var reason = exception is AmazonServiceException { ErrorCode: { } code } ? code : exception.Message;
             throw new DependencyUnavailableException(
-                DependencyUnavailableException.OrdersUnavailable, $"The Orders table is unavailable: {exception.ErrorCode ?? exception.Message}", exception);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutException or IOException)
-        {
-            throw new DependencyUnavailableException(
-                DependencyUnavailableException.OrdersUnavailable, $"The Orders table is unreachable: {exception.Message}", exception);
+                DependencyUnavailableException.OrdersUnavailable, $"The Orders table is unavailable: {reason}", exception);
         }
     }
-
-    private static bool IsTransient(AmazonServiceException exception) =>
-        exception.StatusCode >= HttpStatusCode.InternalServerError
-        || (exception.ErrorCode is { } code && TransientErrorCodes.Contains(code))
-        || exception.InnerException is HttpRequestException or IOException;
 
     private static Dictionary<string, AttributeValue> Key(string orderId) => new() { ["pk"] = new AttributeValue { S = orderId } };
 

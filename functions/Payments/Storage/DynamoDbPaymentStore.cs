@@ -1,8 +1,8 @@
-using ECommerce.Runtime.Aws;
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ECommerce.Runtime.Aws;
 using ECommerce.Payments.Domain;
+using static ECommerce.Runtime.Aws.DynamoDbAttributes;
 
 namespace ECommerce.Payments.Storage;
 
@@ -34,33 +34,26 @@ public sealed class DynamoDbPaymentStore(IAmazonDynamoDB dynamoDb, string tableN
     public async Task<int?> TryRecordAttemptAsync(
         string orderId, string token, long amount, string currency, CancellationToken cancellationToken)
     {
-        try
-        {
-            var response = await Call(() => dynamoDb.UpdateItemAsync(
-                new UpdateItemRequest
+        var attributes = await Call(() => dynamoDb.TryUpdateAsync(
+            new UpdateItemRequest
+            {
+                TableName = tableName,
+                Key = Key(orderId),
+                UpdateExpression = "SET orderId = :orderId, #token = :token, #amount = :amount, #currency = :currency ADD attempts :one",
+                ConditionExpression = "attribute_not_exists(#status)",
+                ExpressionAttributeNames = Names,
+                ExpressionAttributeValues = new()
                 {
-                    TableName = tableName,
-                    Key = Key(orderId),
-                    UpdateExpression = "SET orderId = :orderId, #token = :token, #amount = :amount, #currency = :currency ADD attempts :one",
-                    ConditionExpression = "attribute_not_exists(#status)",
-                    ExpressionAttributeNames = Names,
-                    ExpressionAttributeValues = new()
-                    {
-                        [":orderId"] = Text(orderId),
-                        [":token"] = Text(token),
-                        [":amount"] = Number(amount),
-                        [":currency"] = Text(currency),
-                        [":one"] = Number(1),
-                    },
-                    ReturnValues = ReturnValue.UPDATED_NEW,
+                    [":orderId"] = Text(orderId),
+                    [":token"] = Text(token),
+                    [":amount"] = Number(amount),
+                    [":currency"] = Text(currency),
+                    [":one"] = Number(1),
                 },
-                cancellationToken)).ConfigureAwait(false);
-            return checked((int)ReadNumber(response.Attributes, "attempts"));
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
+                ReturnValues = ReturnValue.UPDATED_NEW,
+            },
+            cancellationToken)).ConfigureAwait(false);
+        return attributes is null ? null : checked((int)ReadNumber(attributes, "attempts"));
     }
 
     public Task<ChargeRecord> RecordChargeAsync(string orderId, string chargeId, CancellationToken cancellationToken) =>
@@ -87,55 +80,30 @@ public sealed class DynamoDbPaymentStore(IAmazonDynamoDB dynamoDb, string tableN
         Dictionary<string, AttributeValue> values,
         CancellationToken cancellationToken)
     {
-        try
-        {
-            var response = await Call(() => dynamoDb.UpdateItemAsync(
-                new UpdateItemRequest
-                {
-                    TableName = tableName,
-                    Key = Key(orderId),
-                    UpdateExpression = updateExpression,
-                    ConditionExpression = conditionExpression,
-                    ExpressionAttributeNames = Names.Where(name => updateExpression.Contains(name.Key, StringComparison.Ordinal)
-                            || conditionExpression.Contains(name.Key, StringComparison.Ordinal))
-                        .ToDictionary(),
-                    ExpressionAttributeValues = values,
-                    ReturnValues = ReturnValue.ALL_NEW,
-                },
-                cancellationToken)).ConfigureAwait(false);
-            return ToRecord(response.Attributes);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return await GetAsync(orderId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No charge record for order {orderId}.");
-        }
+        var attributes = await Call(() => dynamoDb.TryUpdateAsync(
+            new UpdateItemRequest
+            {
+                TableName = tableName,
+                Key = Key(orderId),
+                UpdateExpression = updateExpression,
+                ConditionExpression = conditionExpression,
+                ExpressionAttributeNames = Names.Where(name => updateExpression.Contains(name.Key, StringComparison.Ordinal)
+                        || conditionExpression.Contains(name.Key, StringComparison.Ordinal))
+                    .ToDictionary(),
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+            },
+            cancellationToken)).ConfigureAwait(false);
+        return attributes is not null
+            ? ToRecord(attributes)
+            : await GetAsync(orderId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"No charge record for order {orderId}.");
     }
 
     /// <summary>Runs a DynamoDB call, turning throttling and outages into the transient PaymentGatewayUnavailable.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (DynamoDbFaults.IsTransient(exception))
-        {
-            throw new PaymentGatewayUnavailableException($"Payments store unavailable: {exception.Message}", exception);
-        }
-    }
+    private static Task<T> Call<T>(Func<Task<T>> call) =>
+        DynamoDbFaults.TranslateTransientAsync(call, exception => new PaymentGatewayUnavailableException($"Payments store unavailable: {exception.Message}", exception));
 
     private static Dictionary<string, AttributeValue> Key(string orderId) => new() { ["pk"] = Text("CHARGE#" + orderId) };
-
-    private static AttributeValue Text(string value) => new() { S = value };
-
-    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
-
-    private static long ReadNumber(Dictionary<string, AttributeValue> item, string name) =>
-        long.Parse(item[name].N, CultureInfo.InvariantCulture);
-
-    private static string? ReadText(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var value) ? value.S : null;
 
     private static ChargeRecord ToRecord(Dictionary<string, AttributeValue> item) =>
         new(

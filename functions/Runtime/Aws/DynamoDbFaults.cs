@@ -12,11 +12,24 @@ public static class DynamoDbFaults
     {
         ProvisionedThroughputExceededException or RequestLimitExceededException or InternalServerErrorException
             or TransactionInProgressException or LimitExceededException => true,
-        AmazonDynamoDBException { ErrorCode: "ThrottlingException" or "ServiceUnavailable" } => true,
+        AmazonDynamoDBException { ErrorCode: "ThrottlingException" or "ServiceUnavailable" or "TransactionConflictException" } => true,
         AmazonServiceException service => (int)service.StatusCode >= 500 || service.StatusCode == HttpStatusCode.TooManyRequests
             || service.InnerException is HttpRequestException,
         AmazonClientException client => client.InnerException is HttpRequestException or IOException or TimeoutException,
-        HttpRequestException or TimeoutException => true,
+        HttpRequestException or TimeoutException or IOException => true,
         _ => false,
     };
+
+    /// <summary>Runs a DynamoDB call; a transient fault comes out as the service's own retryable error, made by <paramref name="serviceFault"/>.</summary>
+    public static async Task<T> TranslateTransientAsync<T>(Func<Task<T>> call, Func<Exception, Exception> serviceFault)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsTransient(exception))
+        {
+            throw serviceFault(exception);
+        }
+    }
 }

@@ -3,44 +3,25 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using ECommerce.Runtime.Aws;
 
 namespace ECommerce.Runtime.Sns;
 
 /// <summary>Where and as whom the client calls SNS.</summary>
-public sealed record SnsClientOptions
+public sealed record SnsClientOptions : AwsClientOptions
 {
-    public required Uri Endpoint { get; init; }
-
-    /// <summary>Signing region, e.g. us-east-1.</summary>
-    public required string Region { get; init; }
-
-    public required AWSCredentials Credentials { get; init; }
-
-    /// <summary>Optional HTTP transport; the client does not dispose it.</summary>
-    public HttpMessageHandler? HttpHandler { get; init; }
-
     /// <summary>
     /// Reads AWS_REGION/AWS_DEFAULT_REGION and AWS_ENDPOINT_URL_SNS/AWS_ENDPOINT_URL (else the regional endpoint);
-    /// credentials come from the SDK's default chain (environment, profile, container/instance role).
+    /// credentials come from the SDK's default chain.
     /// </summary>
-    public static SnsClientOptions FromEnvironment() => FromVariables(
-        Environment.GetEnvironmentVariable,
-        () => DefaultAWSCredentialsIdentityResolver.GetCredentials(null));
+    public static SnsClientOptions FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable, DefaultCredentials);
 
     /// <summary><see cref="FromEnvironment"/> over any variable source (tests pass a dictionary).</summary>
     public static SnsClientOptions FromVariables(Func<string, string?> variable, Func<AWSCredentials> credentials)
     {
-        ArgumentNullException.ThrowIfNull(variable);
         ArgumentNullException.ThrowIfNull(credentials);
-        var region = AwsClientEnvironment.Region(variable, "SNS");
-        return new SnsClientOptions
-        {
-            Endpoint = AwsClientEnvironment.Endpoint(variable, "AWS_ENDPOINT_URL_SNS", "sns", region),
-            Region = region,
-            Credentials = credentials(),
-        };
+        var (endpoint, region) = Locate(variable, "SNS", "AWS_ENDPOINT_URL_SNS", "sns");
+        return new SnsClientOptions { Endpoint = endpoint, Region = region, Credentials = credentials() };
     }
 }
 

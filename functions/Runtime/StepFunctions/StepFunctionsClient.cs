@@ -2,44 +2,25 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using ECommerce.Runtime.Aws;
 
 namespace ECommerce.Runtime.StepFunctions;
 
 /// <summary>Where and as whom the client calls Step Functions.</summary>
-public sealed record StepFunctionsClientOptions
+public sealed record StepFunctionsClientOptions : AwsClientOptions
 {
-    public required Uri Endpoint { get; init; }
-
-    /// <summary>Signing region, e.g. us-east-1.</summary>
-    public required string Region { get; init; }
-
-    public required AWSCredentials Credentials { get; init; }
-
-    /// <summary>Optional HTTP transport; the client does not dispose it.</summary>
-    public HttpMessageHandler? HttpHandler { get; init; }
-
     /// <summary>
     /// Reads AWS_REGION/AWS_DEFAULT_REGION and AWS_ENDPOINT_URL_SFN/AWS_ENDPOINT_URL (else the regional endpoint);
-    /// credentials come from the SDK's default chain (environment, profile, container/instance role).
+    /// credentials come from the SDK's default chain.
     /// </summary>
-    public static StepFunctionsClientOptions FromEnvironment() => FromVariables(
-        Environment.GetEnvironmentVariable,
-        () => DefaultAWSCredentialsIdentityResolver.GetCredentials(null));
+    public static StepFunctionsClientOptions FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable, DefaultCredentials);
 
     /// <summary><see cref="FromEnvironment"/> over any variable source (tests pass a dictionary).</summary>
     public static StepFunctionsClientOptions FromVariables(Func<string, string?> variable, Func<AWSCredentials> credentials)
     {
-        ArgumentNullException.ThrowIfNull(variable);
         ArgumentNullException.ThrowIfNull(credentials);
-        var region = AwsClientEnvironment.Region(variable, "Step Functions");
-        return new StepFunctionsClientOptions
-        {
-            Endpoint = AwsClientEnvironment.Endpoint(variable, "AWS_ENDPOINT_URL_SFN", "states", region),
-            Region = region,
-            Credentials = credentials(),
-        };
+        var (endpoint, region) = Locate(variable, "Step Functions", "AWS_ENDPOINT_URL_SFN", "states");
+        return new StepFunctionsClientOptions { Endpoint = endpoint, Region = region, Credentials = credentials() };
     }
 }
 

@@ -1,9 +1,9 @@
-using ECommerce.Runtime.Aws;
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ECommerce.Runtime.Aws;
 using ECommerce.Shipping.Carrier;
 using ECommerce.Shipping.Domain;
+using static ECommerce.Runtime.Aws.DynamoDbAttributes;
 
 namespace ECommerce.Shipping.Storage;
 
@@ -28,26 +28,19 @@ public sealed class DynamoDbShipmentStore(IAmazonDynamoDB dynamoDb, string table
 
     public async Task<int?> TryRecordAttemptAsync(string orderId, CancellationToken cancellationToken)
     {
-        try
-        {
-            var response = await Call(() => dynamoDb.UpdateItemAsync(
-                new UpdateItemRequest
-                {
-                    TableName = tableName,
-                    Key = Key(orderId),
-                    UpdateExpression = "SET orderId = :orderId ADD attempts :one",
-                    ConditionExpression = "attribute_not_exists(#status)",
-                    ExpressionAttributeNames = StatusName,
-                    ExpressionAttributeValues = new() { [":orderId"] = Text(orderId), [":one"] = Number(1) },
-                    ReturnValues = ReturnValue.UPDATED_NEW,
-                },
-                cancellationToken)).ConfigureAwait(false);
-            return checked((int)ReadNumber(response.Attributes, "attempts"));
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
+        var attributes = await Call(() => dynamoDb.TryUpdateAsync(
+            new UpdateItemRequest
+            {
+                TableName = tableName,
+                Key = Key(orderId),
+                UpdateExpression = "SET orderId = :orderId ADD attempts :one",
+                ConditionExpression = "attribute_not_exists(#status)",
+                ExpressionAttributeNames = StatusName,
+                ExpressionAttributeValues = new() { [":orderId"] = Text(orderId), [":one"] = Number(1) },
+                ReturnValues = ReturnValue.UPDATED_NEW,
+            },
+            cancellationToken)).ConfigureAwait(false);
+        return attributes is null ? null : checked((int)ReadNumber(attributes, "attempts"));
     }
 
     public Task<ShipmentRecord> RecordShipmentAsync(string orderId, CarrierShipment shipment, CancellationToken cancellationToken) =>
@@ -80,53 +73,28 @@ public sealed class DynamoDbShipmentStore(IAmazonDynamoDB dynamoDb, string table
         Dictionary<string, AttributeValue> values,
         CancellationToken cancellationToken)
     {
-        try
-        {
-            var response = await Call(() => dynamoDb.UpdateItemAsync(
-                new UpdateItemRequest
-                {
-                    TableName = tableName,
-                    Key = Key(orderId),
-                    UpdateExpression = updateExpression,
-                    ConditionExpression = conditionExpression,
-                    ExpressionAttributeNames = StatusName,
-                    ExpressionAttributeValues = values,
-                    ReturnValues = ReturnValue.ALL_NEW,
-                },
-                cancellationToken)).ConfigureAwait(false);
-            return ToRecord(response.Attributes);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return await GetAsync(orderId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No shipment record for order {orderId}.");
-        }
+        var attributes = await Call(() => dynamoDb.TryUpdateAsync(
+            new UpdateItemRequest
+            {
+                TableName = tableName,
+                Key = Key(orderId),
+                UpdateExpression = updateExpression,
+                ConditionExpression = conditionExpression,
+                ExpressionAttributeNames = StatusName,
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+            },
+            cancellationToken)).ConfigureAwait(false);
+        return attributes is not null
+            ? ToRecord(attributes)
+            : await GetAsync(orderId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"No shipment record for order {orderId}.");
     }
 
     /// <summary>Runs a DynamoDB call, turning throttling and outages into the transient CarrierUnavailable.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (DynamoDbFaults.IsTransient(exception))
-        {
-            throw new CarrierUnavailableException($"Shipping store unavailable: {exception.Message}", exception);
-        }
-    }
+    private static Task<T> Call<T>(Func<Task<T>> call) =>
+        DynamoDbFaults.TranslateTransientAsync(call, exception => new CarrierUnavailableException($"Shipping store unavailable: {exception.Message}", exception));
 
     private static Dictionary<string, AttributeValue> Key(string orderId) => new() { ["pk"] = Text("SHIPMENT#" + orderId) };
-
-    private static AttributeValue Text(string value) => new() { S = value };
-
-    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
-
-    private static long ReadNumber(Dictionary<string, AttributeValue> item, string name) =>
-        long.Parse(item[name].N, CultureInfo.InvariantCulture);
-
-    private static string? ReadText(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var value) ? value.S : null;
 
     private static ShipmentRecord ToRecord(Dictionary<string, AttributeValue> item) =>
         new(
