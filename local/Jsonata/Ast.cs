@@ -101,6 +101,8 @@ internal sealed class Node
     public List<Stage>? Predicate;
     public List<Stage>? Stages;
     public GroupSpec? Group;
+    /// <summary>An object constructor's pairs as a group spec, made on first evaluation (it caches facts about its keys).</summary>
+    public GroupSpec? ObjectSpec;
     public string? Focus;
     public string? Index;
     public bool Tuple;
@@ -117,9 +119,100 @@ internal sealed class Node
 
     public string ValueString => Value as string ?? string.Empty;
 
+    private int _plainPath; // 0 unknown, 1 yes, 2 no
+    private int _binds; // 0 unknown, 1 yes, 2 no
+
+    /// <summary>
+    /// Whether evaluating this subtree could bind a variable in the scope it runs in: a := anywhere, or any function
+    /// call (as $eval binds into its caller's scope). A block without either needs no scope of its own.
+    /// </summary>
+    public bool MayBind
+    {
+        get
+        {
+            if (_binds == 0) _binds = ComputeMayBind() ? 1 : 2;
+            return _binds == 1;
+        }
+    }
+
+    private bool ComputeMayBind()
+    {
+        if (Type is NodeType.Bind or NodeType.Function or NodeType.Partial or NodeType.Apply) return true;
+        foreach (var child in Children())
+        {
+            if (child.MayBind) return true;
+        }
+
+        return false;
+    }
+
+    private IEnumerable<Node> Children()
+    {
+        Node?[] singles = [Lhs, Rhs, Expression, Procedure, Body, Condition, Then, Else, Pattern, Update, Delete];
+        foreach (var node in singles)
+        {
+            if (node != null) yield return node;
+        }
+
+        foreach (var list in (List<Node>?[])[Expressions, Arguments, Steps])
+        {
+            if (list == null) continue;
+            foreach (var node in list) yield return node;
+        }
+
+        foreach (var pairs in (List<(Node Key, Node Value)>?[])[ObjectPairs, Group?.Pairs])
+        {
+            if (pairs == null) continue;
+            foreach (var (key, value) in pairs)
+            {
+                yield return key;
+                yield return value;
+            }
+        }
+
+        foreach (var term in SortTerms ?? []) yield return term.Expression;
+        foreach (var stage in (Predicate ?? []).Concat(Stages ?? []))
+        {
+            if (stage.Expr != null) yield return stage.Expr;
+        }
+    }
+
+    /// <summary>
+    /// A path of plain field names, optionally starting at a variable (<c>a.b</c>, <c>$l.sku</c>): no predicates,
+    /// stages, grouping, focus/index bindings, parent references or array flags anywhere.
+    /// </summary>
+    public bool IsPlainPath
+    {
+        get
+        {
+            if (_plainPath == 0) _plainPath = ComputePlainPath() ? 1 : 2;
+            return _plainPath == 1;
+        }
+    }
+
+    /// <summary>No predicate, grouping, focus/index binding, parent reference or [] on this node itself.</summary>
+    public bool HasNoDecorations =>
+        Predicate == null && Group == null && Focus == null && Index == null && !Tuple && Ancestor == null && !KeepArray;
+
+    private bool ComputePlainPath()
+    {
+        if (Type != NodeType.Path || !HasNoDecorations || KeepSingletonArray || SeekingParent != null) return false;
+        for (var i = 0; i < Steps!.Count; i++)
+        {
+            var step = Steps[i];
+            if (!step.HasNoDecorations || step.Stages != null || step.ConsArray) return false;
+            if (step.Type != NodeType.Name && !(i == 0 && step.Type == NodeType.Variable)) return false;
+        }
+
+        return true;
+    }
+
     public Node Clone()
     {
         var n = (Node)MemberwiseClone();
+        n.ObjectSpec = null;
+        n._plainPath = 0;
+        n._binds = 0;
         n.Lhs = Lhs?.Clone();
         n.Rhs = Rhs?.Clone();
         n.Expression = Expression?.Clone();

@@ -94,7 +94,10 @@ internal static partial class Builtins
         Bind(Def("decodeUrlComponent", "<s-:s>", 1, 1, (_, a) => Arg(a, 0) is string s ? UrlCodec.Decode(s, "decodeUrlComponent", component: true) : null));
         Bind(Def("decodeUrl", "<s-:s>", 1, 1, (_, a) => Arg(a, 0) is string s ? UrlCodec.Decode(s, "decodeUrl", component: false) : null));
         Bind(Def("eval", "<sx?:x>", 2, 2, Eval));
-        Bind(Def("toMillis", "<s-s?:n>", 2, 2, (c, a) => Arg(a, 0) is string s ? DateTimeFormatter.ToMillis(s, Arg(a, 1) as string, c.Evaluator.Now) : null));
+        // the clock is read only for a picture, which may leave out parts of the date that then default to today
+        Bind(Def("toMillis", "<s-s?:n>", 2, 2, (c, a) => Arg(a, 0) is string s
+            ? DateTimeFormatter.ToMillis(s, Arg(a, 1) as string, Arg(a, 1) is string ? c.Evaluator.Now : default)
+            : null));
         Bind(Def("fromMillis", "<n-s?s?:s>", 3, 3, (_, a) => Arg(a, 0) is double d ? DateTimeFormatter.FromMillis(d, Arg(a, 1) as string, Arg(a, 2) as string) : null));
         Bind(Def("clone", "<(oa)-:o>", 1, 1, (_, a) => Clone(Arg(a, 0))));
         Bind(Def("now", "<s?s?:s>", 2, 2, (c, a) => DateTimeFormatter.FromMillis(c.Evaluator.Now.ToUnixTimeMilliseconds(), Arg(a, 0) as string, Arg(a, 1) as string)));
@@ -196,6 +199,16 @@ internal static partial class Builtins
         var arity = func.Arity;
         if (arity >= 2) args.Add(arg2);
         if (arity >= 3) args.Add(arg3);
+        return args;
+    }
+
+    // An array item with its index, boxed only when the function takes the index.
+    private static List<object?> HofArgs(JFunction func, object? item, int index, JList array)
+    {
+        var arity = func.Arity;
+        var args = new List<object?>(Math.Clamp(arity, 1, 3)) { item };
+        if (arity >= 2) args.Add((double)index);
+        if (arity >= 3) args.Add(array);
         return args;
     }
 
@@ -625,7 +638,7 @@ internal static partial class Builtins
         var result = new JList(arr.Count) { Sequence = true };
         for (var i = 0; i < arr.Count; i++)
         {
-            var res = call.Evaluator.CallFunction(func, HofArgs(func, arr[i], (double)i, arr), call.Environment);
+            var res = call.Evaluator.CallFunction(func, HofArgs(func, arr[i], i, arr), call.Environment);
             if (res != null) result.Add(res);
         }
         return result;
@@ -638,7 +651,7 @@ internal static partial class Builtins
         var result = new JList { Sequence = true };
         for (var i = 0; i < arr.Count; i++)
         {
-            var res = call.Evaluator.CallFunction(func, HofArgs(func, arr[i], (double)i, arr), call.Environment);
+            var res = call.Evaluator.CallFunction(func, HofArgs(func, arr[i], i, arr), call.Environment);
             if (Boolean(res) is true) result.Add(arr[i]);
         }
         return result;
@@ -655,7 +668,7 @@ internal static partial class Builtins
             var positive = true;
             if (func != null)
             {
-                var res = call.Evaluator.CallFunction(func, HofArgs(func, arr[i], (double)i, arr), call.Environment);
+                var res = call.Evaluator.CallFunction(func, HofArgs(func, arr[i], i, arr), call.Environment);
                 positive = Boolean(res) is true;
             }
             if (!positive) continue;

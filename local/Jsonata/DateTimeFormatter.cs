@@ -621,12 +621,19 @@ internal static partial class DateTimeFormatter
     private static bool Truthy(Dictionary<char, double?> components, char c) =>
         components.TryGetValue(c, out var v) && v is { } d && d != 0 && !double.IsNaN(d);
 
-    [GeneratedRegex(@"^\d{4}(-[01]\d)?(-[0-3]\d)?(T[0-2]\d:[0-5]\d:[0-5]\d)?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$")]
+    // ASCII digits, as JavaScript's \d: .NET's \d would also accept other scripts' digits, which int.Parse rejects.
+    [GeneratedRegex(@"^[0-9]{4}(-[01][0-9])?(-[0-3][0-9])?(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])?(\.[0-9]+)?([+-][0-2][0-9]:?[0-5][0-9]|Z)?$")]
     private static partial Regex Iso8601();
 
     public static object? ToMillis(string timestamp, string? picture, DateTimeOffset now)
     {
         if (picture != null) return ParseDateTime(timestamp, picture, now);
+        return TryToMillisAscii(timestamp, out var fast) ? fast : ToMillisByRegex(timestamp);
+    }
+
+    /// <summary>$toMillis without a picture for any timestamp the ISO 8601 regex accepts (D3110 otherwise).</summary>
+    internal static object? ToMillisByRegex(string timestamp)
+    {
         var m = Iso8601().Match(timestamp);
         if (!m.Success) throw new JsonataException("D3110", null, value: timestamp);
         var year = int.Parse(timestamp[..4], CultureInfo.InvariantCulture);
@@ -658,5 +665,106 @@ internal static partial class DateTimeFormatter
             millis -= sign * (oh * 60 + om) * 60000;
         }
         return millis;
+    }
+
+    // The common timestamp (ASCII digits, e.g. 2026-11-23T12:34:56.789Z) read by hand, without the regex and its
+    // substrings. It takes each optional part whenever it is there, which is the regex's first choice; a string it does
+    // not accept as a whole (other digits, a trailing newline, one the regex would match only by backtracking, an
+    // invalid one) goes to the regex path, so results and errors stay the same.
+    private static bool TryToMillisAscii(string timestamp, out object? millis)
+    {
+        millis = null;
+        var s = timestamp.AsSpan();
+        var pos = 0;
+        if (!TryDigits(s, ref pos, 4, '9', out var year)) return false;
+        int? month = null, day = null;
+        if (pos < s.Length && s[pos] == '-' && pos + 1 < s.Length && s[pos + 1] is '0' or '1')
+        {
+            pos++;
+            if (!TryDigits(s, ref pos, 2, '1', out var mo)) return false;
+            month = mo;
+        }
+
+        if (pos < s.Length && s[pos] == '-')
+        {
+            pos++;
+            if (!TryDigits(s, ref pos, 2, '3', out var d)) return false;
+            day = d;
+        }
+
+        int hour = 0, minute = 0, second = 0;
+        if (pos < s.Length && s[pos] == 'T')
+        {
+            pos++;
+            if (!TryDigits(s, ref pos, 2, '2', out hour) || !TrySkip(s, ref pos, ':') ||
+                !TryDigits(s, ref pos, 2, '5', out minute) || !TrySkip(s, ref pos, ':') ||
+                !TryDigits(s, ref pos, 2, '5', out second))
+            {
+                return false;
+            }
+        }
+
+        double ms = 0;
+        if (pos < s.Length && s[pos] == '.')
+        {
+            var start = ++pos;
+            while (pos < s.Length && char.IsAsciiDigit(s[pos])) pos++;
+            var digits = pos - start;
+            // up to 15 digits, digits / 10^n is exact over exact: the correctly rounded quotient is the very double
+            // that parsing "0.digits" gives
+            if (digits is 0 or > 15) return false;
+            long fraction = 0;
+            for (var i = start; i < pos; i++) fraction = fraction * 10 + (s[i] - '0');
+            ms = Math.Floor(fraction / Values.PowersOfTen[digits] * 1000 + 1e-9);
+        }
+
+        var offsetMinutes = 0;
+        if (pos < s.Length && s[pos] == 'Z')
+        {
+            pos++;
+        }
+        else if (pos < s.Length && s[pos] is '+' or '-')
+        {
+            var sign = s[pos] == '-' ? -1 : 1;
+            pos++;
+            if (!TryDigits(s, ref pos, 2, '2', out var oh)) return false;
+            if (pos < s.Length && s[pos] == ':') pos++;
+            if (!TryDigits(s, ref pos, 2, '5', out var om)) return false;
+            offsetMinutes = sign * (oh * 60 + om);
+        }
+
+        if (pos != s.Length) return false;
+        // the whole string matched: the same checks, in the same order, as the regex path
+        var m = month ?? 1;
+        var dd = day ?? 1;
+        if (m is < 1 or > 12 || dd < 1 || dd > DateTime.DaysInMonth(Math.Max(1, year), m)) return true;
+        if (hour > 24 || (hour == 24 && (minute > 0 || second > 0))) return true;
+        // DateUtc's sum in whole numbers: every partial sum is an integer far below 2^53, so the double is the same
+        var whole = (DaysFromCivil(year, m, dd) * 86_400_000L) + (hour * 3_600_000L) + (minute * 60_000L) + (second * 1000L);
+        millis = whole + ms - (offsetMinutes * 60_000L);
+        return true;
+    }
+
+    private static bool TrySkip(ReadOnlySpan<char> s, ref int pos, char expected)
+    {
+        if (pos >= s.Length || s[pos] != expected) return false;
+        pos++;
+        return true;
+    }
+
+    /// <summary>Reads <paramref name="count"/> ASCII digits, the first no greater than <paramref name="maxFirst"/>.</summary>
+    private static bool TryDigits(ReadOnlySpan<char> s, ref int pos, int count, char maxFirst, out int value)
+    {
+        value = 0;
+        if (pos + count > s.Length || s[pos] > maxFirst) return false;
+        for (var i = 0; i < count; i++)
+        {
+            var c = s[pos + i];
+            if (!char.IsAsciiDigit(c)) return false;
+            value = value * 10 + (c - '0');
+        }
+
+        pos += count;
+        return true;
     }
 }

@@ -14,7 +14,10 @@ internal sealed class Evaluator
     private int _depth;
     private int _ticks;
 
-    public Evaluator(int? maxDepth, TimeSpan? timeLimit, DateTimeOffset now)
+    private DateTimeOffset? _now;
+
+    /// <param name="now">The instant $now() reports; null reads the clock when an expression first asks for it.</param>
+    public Evaluator(int? maxDepth, TimeSpan? timeLimit, DateTimeOffset? now)
     {
         _maxDepth = maxDepth ?? int.MaxValue;
         if (timeLimit is { } limit)
@@ -26,11 +29,11 @@ internal sealed class Evaluator
         {
             _deadline = long.MaxValue;
         }
-        Now = now;
+        _now = now;
     }
 
-    /// <summary>The instant $now() and $millis() report for this evaluation.</summary>
-    public DateTimeOffset Now { get; }
+    /// <summary>The instant $now() and $millis() report for this evaluation (the same for every call within it).</summary>
+    public DateTimeOffset Now => _now ??= DateTimeOffset.UtcNow;
 
     public object? Evaluate(Node expr, object? input, Frame environment)
     {
@@ -107,6 +110,7 @@ internal sealed class Evaluator
 
     private object? EvaluatePath(Node expr, object? input, Frame environment)
     {
+        if (expr.IsPlainPath && TryEvaluatePlainPath(expr, input, environment, out var plain)) return plain;
         JList inputSequence;
         var steps = expr.Steps!;
         if (input is JList inList && steps[0].Type != NodeType.Variable) inputSequence = inList;
@@ -170,6 +174,44 @@ internal sealed class Evaluator
         return result;
     }
 
+    // Field after field over objects, as the general path would compute it but without its sequences; false (so the
+    // general path runs) when an array turns up, whose flattening and mapping only the general path knows.
+    private static bool TryEvaluatePlainPath(Node expr, object? input, Frame environment, out object? result)
+    {
+        result = null;
+        var steps = expr.Steps!;
+        object? current = input;
+        var first = 0;
+        if (steps[0].Type == NodeType.Variable)
+        {
+            current = EvaluateVariable(steps[0], input, environment);
+            first = 1;
+        }
+        else if (input is JList)
+        {
+            return false;
+        }
+
+        for (var i = first; i < steps.Count; i++)
+        {
+            switch (current)
+            {
+                case JObject obj:
+                    if (!obj.TryGetValue(steps[i].ValueString, out current)) return true;
+                    break;
+                case JList:
+                    return false;
+                default:
+                    // a field of undefined, null, a string, a number or a boolean is undefined
+                    return true;
+            }
+        }
+
+        if (current is JList { Sequence: true }) return false;
+        result = current;
+        return true;
+    }
+
     private static Frame CreateFrameFromTuple(Frame environment, TupleItem tuple)
     {
         var frame = new Frame(environment);
@@ -187,6 +229,7 @@ internal sealed class Evaluator
         }
 
         var result = new JList(input.Count) { Sequence = true };
+        var flat = true;
         for (var ii = 0; ii < input.Count; ii++)
         {
             var res = Evaluate(expr, input[ii], environment);
@@ -194,10 +237,14 @@ internal sealed class Evaluator
             {
                 foreach (var stage in expr.Stages) res = EvaluateFilter(stage.Expr!, res, environment);
             }
-            if (res != null) result.Add(res);
+            if (res == null) continue;
+            result.Add(res);
+            if (res is JList { Cons: false }) flat = false;
         }
 
         if (lastStep && result.Count == 1 && result[0] is JList only && !only.Sequence) return only;
+        // with no array among the results, flattening would only copy the list
+        if (flat) return result;
 
         var resultSequence = new JList(result.Count) { Sequence = true };
         foreach (var res in result)
@@ -528,7 +575,8 @@ internal sealed class Evaluator
                 return result;
             }
             case "{":
-                return EvaluateGroupExpression(new GroupSpec { Pairs = expr.ObjectPairs!, Position = expr.Position }, input, environment);
+                expr.ObjectSpec ??= new GroupSpec { Pairs = expr.ObjectPairs!, Position = expr.Position };
+                return EvaluateGroupExpression(expr.ObjectSpec, input, environment);
             default:
                 return null;
         }
@@ -714,7 +762,8 @@ internal sealed class Evaluator
 
     private object? EvaluateBlock(Node expr, object? input, Frame environment)
     {
-        var frame = new Frame(environment);
+        // a scope nothing can bind into would only lengthen lookups: (quantity * unitPrice) runs in its caller's
+        var frame = expr.MayBind ? new Frame(environment) : environment;
         object? result = null;
         foreach (var e in expr.Expressions!) result = Evaluate(e, input, frame);
         return result;

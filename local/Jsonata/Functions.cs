@@ -1,23 +1,42 @@
 namespace Jsonata;
 
 /// <summary>Scope of variable bindings; frames chain to their enclosing frame.</summary>
+/// <remarks>Most frames hold one or two bindings (the context, a lambda's parameters): those live in fields, and
+/// only a third binding brings in a dictionary.</remarks>
 internal sealed class Frame(Frame? parent)
 {
-    private Dictionary<string, object?>? _bindings;
+    private string? _name0;
+    private object? _value0;
+    private string? _name1;
+    private object? _value1;
+    private Dictionary<string, object?>? _more;
 
     public Frame? Parent { get; } = parent;
 
     public void Bind(string name, object? value)
     {
-        _bindings ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-        _bindings[name] = value;
+        if (_name0 == null || _name0 == name)
+        {
+            _name0 = name;
+            _value0 = value;
+        }
+        else if (_name1 == null || _name1 == name)
+        {
+            _name1 = name;
+            _value1 = value;
+        }
+        else
+        {
+            _more ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+            _more[name] = value;
+        }
     }
 
     public object? Lookup(string name)
     {
         for (var f = this; f != null; f = f.Parent)
         {
-            if (f._bindings != null && f._bindings.TryGetValue(name, out var value)) return value;
+            if (f.TryGetLocal(name, out var value)) return value;
         }
         return null;
     }
@@ -26,8 +45,27 @@ internal sealed class Frame(Frame? parent)
     {
         for (var f = this; f != null; f = f.Parent)
         {
-            if (f._bindings != null && f._bindings.ContainsKey(name)) return true;
+            if (f.TryGetLocal(name, out _)) return true;
         }
+        return false;
+    }
+
+    private bool TryGetLocal(string name, out object? value)
+    {
+        if (_name0 == name)
+        {
+            value = _value0;
+            return true;
+        }
+
+        if (_name1 == name)
+        {
+            value = _value1;
+            return true;
+        }
+
+        if (_more != null) return _more.TryGetValue(name, out value);
+        value = null;
         return false;
     }
 }

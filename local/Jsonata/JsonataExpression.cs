@@ -29,11 +29,13 @@ public sealed class JsonataExpression
 {
     private readonly Node _ast;
     private readonly Frame _environment;
+    private readonly SimplePath? _simplePath;
 
     private JsonataExpression(Node ast)
     {
         _ast = ast;
         _environment = new Frame(Builtins.StaticFrame);
+        _simplePath = SimplePath.TryCompile(ast);
     }
 
     /// <summary>Parses an expression; throws <see cref="JsonataException"/> with an S0xxx code on syntax errors.</summary>
@@ -68,6 +70,7 @@ public sealed class JsonataExpression
     /// <summary>Evaluates and tells "no value" (undefined) apart from JSON null.</summary>
     public EvaluateResult EvaluateResult(JsonNode? input, IReadOnlyDictionary<string, JsonNode?>? bindings = null, JsonataOptions? options = null)
     {
+        if (_simplePath != null && options?.MaxDepth == null && _simplePath.TryEvaluate(input, false, bindings, out var direct)) return direct;
         var value = EvaluateInternal(Values.FromNode(input), bindings, options, inputIsUndefined: false);
         return value == null ? Jsonata.EvaluateResult.Undefined : new EvaluateResult(Values.ToNode(value), false);
     }
@@ -75,6 +78,7 @@ public sealed class JsonataExpression
     /// <summary>Evaluates with no input document at all (the reference's undefined input).</summary>
     public EvaluateResult EvaluateWithoutInput(IReadOnlyDictionary<string, JsonNode?>? bindings = null, JsonataOptions? options = null)
     {
+        if (_simplePath != null && options?.MaxDepth == null && _simplePath.TryEvaluate(null, true, bindings, out var direct)) return direct;
         var value = EvaluateInternal(null, bindings, options, inputIsUndefined: true);
         return value == null ? Jsonata.EvaluateResult.Undefined : new EvaluateResult(Values.ToNode(value), false);
     }
@@ -94,7 +98,7 @@ public sealed class JsonataExpression
             wrapped.OuterWrapper = true;
             input = wrapped;
         }
-        var evaluator = new Evaluator(options?.MaxDepth, options?.TimeLimit, options?.Now ?? DateTimeOffset.UtcNow);
+        var evaluator = new Evaluator(options?.MaxDepth, options?.TimeLimit, options?.Now);
         try
         {
             return evaluator.Evaluate(_ast, input, exec);

@@ -23,6 +23,9 @@ internal sealed class Signature
 
     private readonly List<Param> _params;
     private readonly Regex _regex;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, TypeMatch> _matches = new();
+    // an immutable entry replaced whole, so threads evaluating at once each see a consistent one
+    private TypeMatch? _lastMatch;
 
     public string Definition { get; }
 
@@ -159,19 +162,20 @@ internal sealed class Signature
         _ => 'o',
     };
 
-    public List<object?> Validate(IReadOnlyList<object?> args, object? context)
+    /// <summary>
+    /// Checks the arguments against the signature and returns them fixed up (context inserted, singletons wrapped as
+    /// arrays); a list that needs no fixing up is returned as it is.
+    /// </summary>
+    public List<object?> Validate(List<object?> args, object? context)
     {
-        Span<char> buffer = args.Count <= 32 ? stackalloc char[args.Count] : new char[args.Count];
-        for (var i = 0; i < args.Count; i++) buffer[i] = SymbolOf(args[i]);
-        var supplied = new string(buffer);
-        var isValid = _regex.Match(supplied);
-        if (!isValid.Success) ThrowValidationError(args, supplied);
+        var (groups, unchanged) = MatchGroups(args);
+        if (unchanged) return args;
         var validated = new List<object?>(_params.Count);
         var argIndex = 0;
         for (var index = 0; index < _params.Count; index++)
         {
             var param = _params[index];
-            var match = isValid.Groups[index + 1].Value;
+            var match = groups[index];
             if (match.Length == 0)
             {
                 if (param.Context && param.ContextRegex != null)
@@ -235,6 +239,61 @@ internal sealed class Signature
         }
         return validated;
     }
+
+    // The regex outcome depends only on the argument types, so it is remembered per type string (packed four bits a
+    // symbol into a ulong): a call then costs a dictionary lookup instead of a regex match and its group strings.
+    private (string[] Groups, bool Unchanged) MatchGroups(List<object?> args)
+    {
+        ulong key = 0;
+        var cacheable = args.Count <= 15;
+        if (cacheable)
+        {
+            for (var i = 0; i < args.Count; i++) key = (key << 4) | SymbolCode(SymbolOf(args[i]));
+            key |= (ulong)args.Count << 60;
+            // a call site nearly always passes the same types: check the last outcome before the dictionary
+            var last = _lastMatch;
+            if (last != null && last.Key == key) return (last.Groups, last.Unchanged);
+            if (_matches.TryGetValue(key, out var cached))
+            {
+                _lastMatch = cached;
+                return (cached.Groups, cached.Unchanged);
+            }
+        }
+
+        Span<char> buffer = args.Count <= 32 ? stackalloc char[args.Count] : new char[args.Count];
+        for (var i = 0; i < args.Count; i++) buffer[i] = SymbolOf(args[i]);
+        var supplied = new string(buffer);
+        var isValid = _regex.Match(supplied);
+        if (!isValid.Success) ThrowValidationError(args, supplied);
+        var groups = new string[_params.Count];
+        for (var index = 0; index < groups.Length; index++) groups[index] = isValid.Groups[index + 1].Value;
+        // one argument per parameter, none of them an array parameter (which may wrap or check its items)
+        var unchanged = args.Count == _params.Count;
+        for (var index = 0; unchanged && index < groups.Length; index++) unchanged = groups[index].Length == 1 && _params[index].Type != "a";
+        if (cacheable)
+        {
+            var match = new TypeMatch(key, groups, unchanged);
+            _matches.TryAdd(key, match);
+            _lastMatch = match;
+        }
+
+        return (groups, unchanged);
+    }
+
+    /// <summary>What the signature regex made of one argument-type string: its groups, and whether nothing needs fixing up.</summary>
+    private sealed record TypeMatch(ulong Key, string[] Groups, bool Unchanged);
+
+    private static ulong SymbolCode(char symbol) => symbol switch
+    {
+        'f' => 1,
+        's' => 2,
+        'n' => 3,
+        'b' => 4,
+        'l' => 5,
+        'a' => 6,
+        'o' => 7,
+        _ => 8,
+    };
 
     private void ThrowValidationError(IReadOnlyList<object?> args, string supplied)
     {

@@ -38,65 +38,113 @@ internal sealed class JList : List<object?>
 
 /// <summary>
 /// A JSON object; keeps insertion order like a JavaScript object. One made by <see cref="Wrap"/> reads its input
-/// JsonObject lazily: the keys when first touched, each value when first read (until then the slot holds the
-/// JsonNode itself, which is never an evaluator value), so an expression pays only for the part of the input it visits.
+/// JsonObject in place: lookups go to the JsonObject's own index and each value is converted when read (see
+/// <see cref="ValueAt"/> for what is remembered), so an expression pays only for the part of the input it visits.
+/// The first change copies the entries into arrays of its own (values not yet read stay JsonNodes there until read).
+/// Objects the evaluator builds are small, so keys are searched linearly, with no hashing, until there are more than
+/// <see cref="IndexThreshold"/>.
 /// </summary>
 internal sealed class JObject : IEnumerable<KeyValuePair<string, object?>>
 {
-    private OrderedDictionary<string, object?>? _items;
+    private const int IndexThreshold = 8;
+
     private JsonObject? _source;
+    // while reading a source without slots: the positions (first 64) read once already
+    private ulong _readOnce;
+    private string[] _keys;
+    // while reading a source: the values converted so far, by position (allocated when first needed); afterwards the
+    // entries' values
+    private object?[] _values;
+    private int _count;
+    private Dictionary<string, int>? _index;
 
-    public JObject() => _items = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
+    public JObject()
+    {
+        _keys = [];
+        _values = [];
+    }
 
-    public JObject(int capacity) => _items = new OrderedDictionary<string, object?>(capacity, StringComparer.Ordinal);
+    public JObject(int capacity)
+    {
+        _keys = new string[capacity];
+        _values = new object?[capacity];
+    }
 
-    private JObject(JsonObject source) => _source = source;
+    private JObject(JsonObject source)
+        : this()
+    {
+        _source = source;
+    }
 
-    public static JObject Wrap(JsonObject source) => new(source);
+    public static JObject Wrap(JsonObject source)
+    {
+        var result = new JObject(source);
+        // a case-insensitive JsonObject would answer lookups differently from a JavaScript object: copy its keys now
+        if (source.Options is { PropertyNameCaseInsensitive: true }) result.Materialize();
+        return result;
+    }
 
-    private OrderedDictionary<string, object?> Items => _items ?? ReadKeys();
-
-    public int Count => _items?.Count ?? _source!.Count;
+    public int Count => _source?.Count ?? _count;
 
     public object? this[string key]
     {
         get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
-        set => Items[key] = value;
+        set
+        {
+            Materialize();
+            var index = IndexOf(key);
+            if (index >= 0) _values[index] = value;
+            else Append(key, value);
+        }
     }
 
-    public ICollection<string> Keys => Items.Keys;
-
-    public ICollection<object?> Values
+    public ICollection<string> Keys
     {
         get
         {
-            var items = Items;
-            for (var i = 0; i < items.Count; i++) EntryAt(i);
-            return items.Values;
+            Materialize();
+            return new ArraySegment<string>(_keys, 0, _count);
         }
     }
 
     public bool TryGetValue(string key, out object? value)
     {
-        var items = Items;
-        var index = items.IndexOf(key);
+        var index = _source != null ? _source.IndexOf(key) : IndexOf(key);
         if (index < 0)
         {
             value = null;
             return false;
         }
 
-        value = EntryAt(index).Value;
+        value = ValueAt(index);
         return true;
     }
 
     public object? GetValueOrDefault(string key) => TryGetValue(key, out var value) ? value : null;
 
-    public bool ContainsKey(string key) => _items?.ContainsKey(key) ?? _source!.ContainsKey(key);
+    public bool ContainsKey(string key) => _source?.ContainsKey(key) ?? IndexOf(key) >= 0;
 
-    public void Add(string key, object? value) => Items.Add(key, value);
+    public void Add(string key, object? value)
+    {
+        Materialize();
+        if (IndexOf(key) >= 0) throw new ArgumentException($"An item with the same key has already been added: {key}", nameof(key));
+        Append(key, value);
+    }
 
-    public bool Remove(string key) => Items.Remove(key);
+    public bool Remove(string key)
+    {
+        Materialize();
+        var index = IndexOf(key);
+        if (index < 0) return false;
+        _count--;
+        Array.Copy(_keys, index + 1, _keys, index, _count - index);
+        Array.Copy(_values, index + 1, _values, index, _count - index);
+        _keys[_count] = null!;
+        _values[_count] = null;
+        _index = null;
+        if (_count > IndexThreshold) BuildIndex();
+        return true;
+    }
 
     public Enumerator GetEnumerator() => new(this);
 
@@ -104,23 +152,91 @@ internal sealed class JObject : IEnumerable<KeyValuePair<string, object?>>
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private KeyValuePair<string, object?> EntryAt(int index)
+    private KeyValuePair<string, object?> EntryAt(int index) =>
+        new(_source != null ? _source.GetAt(index).Key : _keys[index], ValueAt(index));
+
+    private object? ValueAt(int index)
     {
-        var entry = _items!.GetAt(index);
-        if (entry.Value is not JsonNode node) return entry;
-        var value = Jsonata.Values.FromNode(node);
-        _items.SetAt(index, value);
-        return new KeyValuePair<string, object?>(entry.Key, value);
+        if (_source != null)
+        {
+            var sourceValue = _source.GetAt(index).Value;
+            if (_values.Length == 0)
+            {
+                // Most expressions read a field once: the first read of a string, number, boolean or null is not
+                // remembered, so no slot array is needed. Objects and arrays always are (they must keep their identity),
+                // and so is everything once any field is read a second time.
+                var bit = index < 64 ? 1UL << index : 0;
+                if (sourceValue is null or JsonValue && bit != 0 && (_readOnce & bit) == 0)
+                {
+                    _readOnce |= bit;
+                    return Jsonata.Values.FromNode(sourceValue);
+                }
+
+                _values = new object?[_source.Count];
+            }
+
+            return _values[index] ??= Jsonata.Values.FromNode(sourceValue);
+        }
+
+        var value = _values[index];
+        if (value is not JsonNode node) return value;
+        value = Jsonata.Values.FromNode(node);
+        _values[index] = value;
+        return value;
     }
 
-    private OrderedDictionary<string, object?> ReadKeys()
+    private int IndexOf(string key)
     {
-        var source = _source!;
-        var items = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
-        foreach (var kv in source) items.Add(kv.Key, kv.Value ?? (object)JNull.Value);
-        _items = items;
+        if (_index != null) return _index.TryGetValue(key, out var found) ? found : -1;
+        var keys = _keys;
+        for (var i = 0; i < _count; i++)
+        {
+            if (string.Equals(keys[i], key, StringComparison.Ordinal)) return i;
+        }
+
+        return -1;
+    }
+
+    private void Append(string key, object? value)
+    {
+        if (_count == _keys.Length)
+        {
+            var capacity = Math.Max(4, _count * 2);
+            Array.Resize(ref _keys, capacity);
+            Array.Resize(ref _values, capacity);
+        }
+
+        _keys[_count] = key;
+        _values[_count] = value;
+        _count++;
+        if (_index != null) _index[key] = _count - 1;
+        else if (_count > IndexThreshold) BuildIndex();
+    }
+
+    private void BuildIndex()
+    {
+        _index = new Dictionary<string, int>(_count, StringComparer.Ordinal);
+        for (var i = 0; i < _count; i++) _index[_keys[i]] = i;
+    }
+
+    private void Materialize()
+    {
+        if (_source == null) return;
+        var source = _source;
+        var count = source.Count;
+        _keys = new string[count];
+        if (_values.Length != count) _values = new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (key, node) = source.GetAt(i);
+            _keys[i] = key;
+            // unread values stay JsonNodes (never an evaluator value) and are converted by ValueAt when read
+            _values[i] ??= (object?)node ?? JNull.Value;
+        }
+
+        _count = count;
         _source = null;
-        return items;
+        if (_count > IndexThreshold) BuildIndex();
     }
 
     /// <summary>Walks the entries by position, converting each value on the way (so it tolerates that write-back).</summary>
@@ -134,7 +250,7 @@ internal sealed class JObject : IEnumerable<KeyValuePair<string, object?>>
 
         public bool MoveNext()
         {
-            if (++_index >= owner.Items.Count) return false;
+            if (++_index >= owner.Count) return false;
             Current = owner.EntryAt(_index);
             return true;
         }
@@ -485,7 +601,7 @@ internal static class Values
             case JsonValueKind.String:
                 return ReadString(element);
             case JsonValueKind.Number:
-                return element.GetDouble();
+                return ReadNumber(element);
             case JsonValueKind.True:
                 return True;
             case JsonValueKind.False:
@@ -493,6 +609,39 @@ internal static class Values
             default:
                 return JNull.Value;
         }
+    }
+
+    /// <summary>10^0 to 10^15, each an exact double.</summary>
+    internal static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+    /// <summary>
+    /// Reads a JSON number. Plain decimals of up to 15 digits (prices, quantities) are read from the raw bytes as
+    /// digits / 10^k: both are exact doubles, so the correctly rounded quotient is the very double a full parse gives.
+    /// Anything longer or with an exponent goes to <see cref="JsonElement.GetDouble"/>.
+    /// </summary>
+    private static double ReadNumber(JsonElement element)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        var i = raw.Length > 0 && raw[0] == (byte)'-' ? 1 : 0;
+        long digits = 0;
+        var count = 0;
+        var scale = -1;
+        for (; i < raw.Length; i++)
+        {
+            var b = raw[i];
+            if (b == (byte)'.' && scale < 0)
+            {
+                scale = 0;
+                continue;
+            }
+
+            if (b is < (byte)'0' or > (byte)'9' || ++count > 15) return element.GetDouble();
+            digits = (digits * 10) + (b - '0');
+            if (scale >= 0) scale++;
+        }
+
+        var value = scale > 0 ? digits / PowersOfTen[scale] : digits;
+        return raw[0] == (byte)'-' ? -value : value;
     }
 
     /// <summary>Reads a JSON string, keeping lone surrogates (which System.Text.Json refuses to decode).</summary>
@@ -562,7 +711,7 @@ internal static class Values
                 foreach (var kv in obj)
                 {
                     if (kv.Value is null || kv.Value is JFunction) continue;
-                    o[kv.Key] = ToNode(kv.Value);
+                    o.Add(kv.Key, ToNode(kv.Value));
                 }
                 return o;
             default:
