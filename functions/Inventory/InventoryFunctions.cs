@@ -18,9 +18,9 @@ public static class InventoryFunctions
         var service = new InventoryService(store, clock);
         var json = InventoryJsonContext.Default;
         return new LambdaHandlerRegistry()
-            .Register(ReserveInventory, json.ReserveInventoryRequest, json.ReserveInventoryResponse,
+            .Register(ReserveInventory, () => json.ReserveInventoryRequest, () => json.ReserveInventoryResponse,
                 (request, _, cancellationToken) => service.ReserveAsync(request, cancellationToken))
-            .Register(ReleaseInventory, json.ReleaseInventoryRequest, json.ReleaseInventoryResponse,
+            .Register(ReleaseInventory, () => json.ReleaseInventoryRequest, () => json.ReleaseInventoryResponse,
                 (request, _, cancellationToken) => service.ReleaseAsync(request, cancellationToken));
     }
 }

@@ -31,30 +31,31 @@ public static class OrdersFunctions
         ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(clock);
         log ??= Console.Error;
-        var intake = new OrderIntakeService(store, starter, clock, OrderRequestValidator.Default, log);
+        // Built on first use: a GetOrder cold start does not load the order schema StartOrderSaga validates with.
+        var intake = new Lazy<OrderIntakeService>(() => new OrderIntakeService(store, starter, clock, OrderRequestValidator.Default, log));
         var statuses = new OrderStatusService(store, alerts, clock, log);
         var getOrder = new GetOrderHandler(store);
 
         return new LambdaHandlerRegistry()
             .Register(
                 StartOrderSaga,
-                RuntimeJsonContext.Default.SqsEvent,
-                RuntimeJsonContext.Default.SqsBatchResponse,
-                (batch, _, ct) => intake.ProcessBatchAsync(batch, ct))
+                () => RuntimeJsonContext.Default.SqsEvent,
+                () => RuntimeJsonContext.Default.SqsBatchResponse,
+                (batch, _, ct) => intake.Value.ProcessBatchAsync(batch, ct))
             .Register(
                 GetOrder,
-                RuntimeJsonContext.Default.ApiGatewayProxyRequest,
-                RuntimeJsonContext.Default.ApiGatewayProxyResponse,
+                () => RuntimeJsonContext.Default.ApiGatewayProxyRequest,
+                () => RuntimeJsonContext.Default.ApiGatewayProxyResponse,
                 (request, _, ct) => getOrder.HandleAsync(request, ct))
             .Register(
                 RecordOrderStatus,
-                OrdersJsonContext.Default.RecordOrderStatusRequest,
-                OrdersJsonContext.Default.OrderStatusResponse,
+                () => OrdersJsonContext.Default.RecordOrderStatusRequest,
+                () => OrdersJsonContext.Default.OrderStatusResponse,
                 (request, _, ct) => statuses.RecordStatusAsync(request, ct))
             .Register(
                 RecordFailedExecution,
-                RuntimeJsonContext.Default.StepFunctionsStatusChangeEvent,
-                OrdersJsonContext.Default.OrderStatusResponse,
+                () => RuntimeJsonContext.Default.StepFunctionsStatusChangeEvent,
+                () => OrdersJsonContext.Default.OrderStatusResponse,
                 (statusChange, _, ct) => statuses.RecordFailedExecutionAsync(statusChange, ct));
     }
 }

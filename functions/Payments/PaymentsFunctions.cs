@@ -19,9 +19,9 @@ public static class PaymentsFunctions
         var service = new PaymentsService(store, gateway);
         var json = PaymentsJsonContext.Default;
         return new LambdaHandlerRegistry()
-            .Register(ChargePayment, json.ChargePaymentRequest, json.ChargePaymentResponse,
+            .Register(ChargePayment, () => json.ChargePaymentRequest, () => json.ChargePaymentResponse,
                 (request, _, cancellationToken) => service.ChargeAsync(request, cancellationToken))
-            .Register(RefundPayment, json.RefundPaymentRequest, json.RefundPaymentResponse,
+            .Register(RefundPayment, () => json.RefundPaymentRequest, () => json.RefundPaymentResponse,
                 (request, _, cancellationToken) => service.RefundAsync(request, cancellationToken));
     }
 }

@@ -39,21 +39,26 @@ public sealed class LambdaHandlerRegistry
         return this;
     }
 
-    /// <summary>Registers a typed handler; (de)serialization uses the given source-generated type infos (AOT-safe).</summary>
+    /// <summary>
+    /// Registers a typed handler; (de)serialization uses source-generated type infos (AOT-safe), asked for on the first
+    /// invocation so a cold start builds only those of the handler it serves.
+    /// </summary>
     public LambdaHandlerRegistry Register<TIn, TOut>(
         string handlerName,
-        JsonTypeInfo<TIn> inputType,
-        JsonTypeInfo<TOut> outputType,
+        Func<JsonTypeInfo<TIn>> inputType,
+        Func<JsonTypeInfo<TOut>> outputType,
         Func<TIn, LambdaContext, CancellationToken, Task<TOut>> handler)
     {
         ArgumentNullException.ThrowIfNull(inputType);
         ArgumentNullException.ThrowIfNull(outputType);
         ArgumentNullException.ThrowIfNull(handler);
+        JsonTypeInfo<TIn>? input = null;
+        JsonTypeInfo<TOut>? output = null;
         return Register(handlerName, async (payloadJson, context, cancellationToken) =>
         {
-            var input = Deserialize(payloadJson, inputType);
-            var output = await handler(input, context, cancellationToken).ConfigureAwait(false);
-            return JsonSerializer.Serialize(output, outputType);
+            var request = Deserialize(payloadJson, input ??= inputType());
+            var response = await handler(request, context, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Serialize(response, output ??= outputType());
         });
     }
 

@@ -19,9 +19,9 @@ public static class ShippingFunctions
         var service = new ShippingService(store, carrier);
         var json = ShippingJsonContext.Default;
         return new LambdaHandlerRegistry()
-            .Register(ShipOrder, json.ShipOrderRequest, json.ShipOrderResponse,
+            .Register(ShipOrder, () => json.ShipOrderRequest, () => json.ShipOrderResponse,
                 (request, _, cancellationToken) => service.ShipAsync(request, cancellationToken))
-            .Register(CancelShipment, json.CancelShipmentRequest, json.CancelShipmentResponse,
+            .Register(CancelShipment, () => json.CancelShipmentRequest, () => json.CancelShipmentResponse,
                 (request, _, cancellationToken) => service.CancelAsync(request, cancellationToken));
     }
 }

@@ -19,8 +19,8 @@ public sealed class LambdaHandlerRegistryTests
 
     private static LambdaHandlerRegistry TypedRegistry() => new LambdaHandlerRegistry().Register(
         "Greet",
-        TestJsonContext.Default.Greeting,
-        TestJsonContext.Default.Reply,
+        () => TestJsonContext.Default.Greeting,
+        () => TestJsonContext.Default.Reply,
         (greeting, _, _) => Task.FromResult(new Reply($"Hello, {greeting.Name}")));
 
     [Fact]
