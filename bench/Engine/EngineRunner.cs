@@ -1,3 +1,4 @@
+using StatesLanguage.Integrations;
 using StatesLanguage.Runtime;
 
 namespace ECommerce.Bench.Engine;
@@ -10,10 +11,16 @@ public sealed class EngineRunner
     private readonly string[] _inputs;
     private int _next;
 
-    public EngineRunner(string machine, int distinctInputs = 1024)
+    /// <param name="retainedExecutions">Ended executions kept in memory (null: all, the engine's default).</param>
+    public EngineRunner(string machine, int distinctInputs = 1024, int? retainedExecutions = null)
     {
         Machine = machine;
-        _engine = new StepFunctionsEngine(new EngineOptions { LambdaInvoker = BenchFixtures.CannedInvoker() });
+        _engine = new StepFunctionsEngine(new EngineOptions
+        {
+            LambdaInvoker = BenchFixtures.CannedInvoker(),
+            MaxRetainedEndedExecutions = retainedExecutions,
+            Topics = new LocalTopicStore(maxMessagesPerTopic: retainedExecutions),
+        });
         _machine = _engine.CreateStateMachine(machine == BenchFixtures.Saga ? "OrderSaga" : "PassSucceed", BenchFixtures.Definition(machine));
         _inputs = Enumerable.Range(0, distinctInputs).Select(BenchFixtures.OrderInput).ToArray();
     }

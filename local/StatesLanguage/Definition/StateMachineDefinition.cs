@@ -81,6 +81,18 @@ public sealed class StateDefinition
     // Task
     public string? Resource { get; init; }
 
+    private Integrations.TaskResource? _taskResource;
+    private bool? _readsContext;
+
+    /// <summary>
+    /// False when nothing in the state can read the context object (no <c>$$</c> anywhere in it, not JSONata), so the
+    /// interpreter need not fill in its <c>State</c> entry.
+    /// </summary>
+    internal bool ReadsContext => _readsContext ??= IsJsonata || Json.ToJsonString().Contains("$$", StringComparison.Ordinal);
+
+    /// <summary>The Resource ARN parsed once, for every run of this state.</summary>
+    internal Integrations.TaskResource? TaskResource => Resource is null ? null : _taskResource ??= new Integrations.TaskResource(Resource);
+
     public int? TimeoutSeconds { get; init; }
 
     public string? TimeoutSecondsPath { get; init; }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using StatesLanguage.Json;
 
@@ -72,44 +74,145 @@ public sealed class LambdaIntegration(ILambdaInvoker invoker, string region = "u
             };
             throw new StatesException(result.ErrorType, JsonUtil.Serialize(cause));
         }
-        var output = string.IsNullOrEmpty(result.PayloadJson) ? null : JsonUtil.Parse(result.PayloadJson);
         if (!viaInvoke)
         {
-            return output;
+            return string.IsNullOrEmpty(result.PayloadJson) ? null : JsonUtil.Parse(result.PayloadJson);
         }
-        var requestId = Guid.NewGuid().ToString();
-        return new JsonObject
+        var requestId = AwsMetadata.NewRequestId();
+        var writer = AwsMetadata.StartResponse();
+        writer.WriteString("ExecutedVersion", "$LATEST");
+        writer.WritePropertyName("Payload");
+        WritePayload(writer, result.PayloadJson);
+        AwsMetadata.WriteMetadata(writer, requestId, ("X-Amz-Executed-Version", "$LATEST"));
+        writer.WriteNumber("StatusCode", 200);
+        return AwsMetadata.FinishResponse(writer);
+    }
+
+    private static void WritePayload(Utf8JsonWriter writer, string? payloadJson)
+    {
+        if (string.IsNullOrEmpty(payloadJson))
         {
-            ["ExecutedVersion"] = "$LATEST",
-            ["Payload"] = output,
-            ["SdkHttpMetadata"] = AwsMetadata.HttpMetadata(requestId, ("X-Amz-Executed-Version", "$LATEST")),
-            ["SdkResponseMetadata"] = new JsonObject { ["RequestId"] = requestId },
-            ["StatusCode"] = 200,
-        };
+            writer.WriteNullValue();
+            return;
+        }
+        try
+        {
+            writer.WriteRawValue(payloadJson);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException)
+        {
+            // Not JSON: fail as parsing it would have.
+            JsonUtil.Parse(payloadJson);
+            throw;
+        }
     }
 }
 
 /// <summary>The SdkHttpMetadata block AWS SDK integrations return.</summary>
 internal static class AwsMetadata
 {
-    public static JsonObject HttpMetadata(string requestId, params (string Name, string Value)[] extra)
+    private static HttpDate _date = new(0, "");
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    private static readonly JsonDocumentOptions ResponseOptions = new() { MaxDepth = 513 };
+
+    /// <summary>
+    /// Starts writing an integration's response object. Responses are written as JSON and parsed once: the engine then
+    /// holds them as nodes that are only materialized where a path reads them, which is much cheaper than building
+    /// every header object node by node.
+    /// </summary>
+    public static Utf8JsonWriter StartResponse()
     {
-        var headers = new JsonObject
-        {
-            ["Connection"] = "keep-alive",
-            ["Content-Type"] = "application/json",
-            ["Date"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
-            ["x-amzn-RequestId"] = requestId,
-        };
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        return writer;
+    }
+
+    /// <summary>Ends the object <see cref="StartResponse"/> began and parses it.</summary>
+    public static JsonNode FinishResponse(Utf8JsonWriter writer)
+    {
+        writer.WriteEndObject();
+        writer.Flush();
+        return JsonNode.Parse(t_buffer!.WrittenSpan, documentOptions: ResponseOptions)!;
+    }
+
+    /// <summary>Writes the SdkHttpMetadata and SdkResponseMetadata members AWS SDK integrations return.</summary>
+    public static void WriteMetadata(Utf8JsonWriter writer, string requestId, params (string Name, string Value)[] extra)
+    {
+        var date = CurrentHttpDate();
+        writer.WriteStartObject("SdkHttpMetadata");
+        writer.WriteStartObject("AllHttpHeaders");
+        WriteHeaders(writer, date, requestId, extra, asArrays: true);
+        writer.WriteEndObject();
+        writer.WriteStartObject("HttpHeaders");
+        WriteHeaders(writer, date, requestId, extra, asArrays: false);
+        writer.WriteEndObject();
+        writer.WriteNumber("HttpStatusCode", 200);
+        writer.WriteEndObject();
+        writer.WriteStartObject("SdkResponseMetadata");
+        writer.WriteString("RequestId", requestId);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteHeaders(Utf8JsonWriter writer, string date, string requestId, (string Name, string Value)[] extra, bool asArrays)
+    {
+        WriteHeader(writer, "Connection", "keep-alive", asArrays);
+        WriteHeader(writer, "Content-Type", "application/json", asArrays);
+        WriteHeader(writer, "Date", date, asArrays);
+        WriteHeader(writer, "x-amzn-RequestId", requestId, asArrays);
         foreach (var (name, value) in extra)
         {
-            headers[name] = value;
+            WriteHeader(writer, name, value, asArrays);
         }
-        var allHeaders = new JsonObject();
-        foreach (var (name, value) in headers)
-        {
-            allHeaders[name] = new JsonArray(JsonUtil.Clone(value));
-        }
-        return new JsonObject { ["AllHttpHeaders"] = allHeaders, ["HttpHeaders"] = headers, ["HttpStatusCode"] = 200 };
     }
+
+    private static void WriteHeader(Utf8JsonWriter writer, string name, string value, bool asArray)
+    {
+        if (!asArray)
+        {
+            writer.WriteString(name, value);
+            return;
+        }
+        writer.WriteStartArray(name);
+        writer.WriteStringValue(value);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A request id shaped like AWS's (a version 4 UUID). Ids only need to be unique, not unpredictable, so they come
+    /// from <see cref="Random.Shared"/> rather than the cryptographic generator <see cref="Guid.NewGuid"/> uses.
+    /// </summary>
+    public static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes).ToString();
+    }
+
+    // The RFC 1123 date changes once a second; formatting it per call showed in profiles.
+    private static string CurrentHttpDate()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var second = now.ToUnixTimeSeconds();
+        var cached = Volatile.Read(ref _date);
+        if (cached.Second == second)
+        {
+            return cached.Text;
+        }
+        var text = now.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        Volatile.Write(ref _date, new HttpDate(second, text));
+        return text;
+    }
+
+    private sealed record HttpDate(long Second, string Text);
 }

@@ -18,11 +18,12 @@ public interface ILocalTopic
 }
 
 /// <summary>Holds local topics by ARN; a publish to an unknown ARN creates the topic.</summary>
-public sealed class LocalTopicStore(TimeProvider? clock = null)
+/// <param name="maxMessagesPerTopic">Messages each topic keeps, oldest dropped first; null keeps them all.</param>
+public sealed class LocalTopicStore(TimeProvider? clock = null, int? maxMessagesPerTopic = null)
 {
     private readonly ConcurrentDictionary<string, LocalTopic> _topics = new(StringComparer.Ordinal);
 
-    public ILocalTopic GetOrCreate(string topicArn) => _topics.GetOrAdd(topicArn, arn => new LocalTopic(arn));
+    public ILocalTopic GetOrCreate(string topicArn) => _topics.GetOrAdd(topicArn, arn => new LocalTopic(arn, maxMessagesPerTopic));
 
     public IReadOnlyCollection<ILocalTopic> Topics => _topics.Values.ToList();
 
@@ -35,7 +36,7 @@ public sealed class LocalTopicStore(TimeProvider? clock = null)
         return published;
     }
 
-    private sealed class LocalTopic(string arn) : ILocalTopic
+    private sealed class LocalTopic(string arn, int? maxMessages) : ILocalTopic
     {
         private readonly List<PublishedMessage> _messages = [];
 
@@ -59,6 +60,10 @@ public sealed class LocalTopicStore(TimeProvider? clock = null)
             lock (_messages)
             {
                 _messages.Add(message);
+                if (_messages.Count > maxMessages)
+                {
+                    _messages.RemoveRange(0, _messages.Count - maxMessages.Value);
+                }
             }
             Published?.Invoke(message);
         }
@@ -88,14 +93,12 @@ public sealed class SnsPublishIntegration(LocalTopicStore topics) : ITaskIntegra
         // A non-string Message is sent as its JSON text, as the AWS integration does.
         var message = JsonUtil.TryGetString(messageNode, out var s) ? s : JsonUtil.Serialize(messageNode);
         var subject = JsonUtil.TryGetString(parameters["Subject"], out var subj) ? subj : null;
-        var published = topics.Publish(topicArn, message, subject, parameters["MessageAttributes"] as JsonObject);
-        var requestId = Guid.NewGuid().ToString();
-        JsonNode? result = new JsonObject
-        {
-            ["MessageId"] = published.MessageId,
-            ["SdkHttpMetadata"] = AwsMetadata.HttpMetadata(requestId),
-            ["SdkResponseMetadata"] = new JsonObject { ["RequestId"] = requestId },
-        };
-        return Task.FromResult<JsonNode?>(result);
+        // A copy: the message keeps its attributes, not the whole parameters object they belong to.
+        var published = topics.Publish(topicArn, message, subject, (JsonObject?)(parameters["MessageAttributes"] as JsonObject)?.DeepClone());
+        var requestId = AwsMetadata.NewRequestId();
+        var writer = AwsMetadata.StartResponse();
+        writer.WriteString("MessageId", published.MessageId);
+        AwsMetadata.WriteMetadata(writer, requestId);
+        return Task.FromResult<JsonNode?>(AwsMetadata.FinishResponse(writer));
     }
 }

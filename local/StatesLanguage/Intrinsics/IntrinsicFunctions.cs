@@ -33,17 +33,29 @@ public static class IntrinsicFunctions
     /// <summary>Evaluates <paramref name="text"/> against the state input and context object.</summary>
     public static JsonNode? Evaluate(string text, JsonNode? input, JsonNode? context, Random? random = null)
     {
-        IntrinsicCall call;
-        try
+        if (!ParsedCalls.TryGetValue(text, out var call))
         {
-            call = Parse(text);
-        }
-        catch (FormatException ex)
-        {
-            throw new StatesException(StatesErrors.IntrinsicFailure, ex.Message);
+            try
+            {
+                call = Parse(text);
+            }
+            catch (FormatException ex)
+            {
+                throw new StatesException(StatesErrors.IntrinsicFailure, ex.Message);
+            }
+            if (ParsedCalls.Count >= MaxCachedCalls)
+            {
+                ParsedCalls.Clear();
+            }
+            ParsedCalls.TryAdd(text, call);
         }
         return Invoke(call, input, context, random ?? Random.Shared);
     }
+
+    private const int MaxCachedCalls = 4096;
+
+    // Evaluation only reads a call (literals are copied on use), so a parsed call is shared; Parse itself hands out fresh ones.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IntrinsicCall> ParsedCalls = new(StringComparer.Ordinal);
 
     private static JsonNode? EvaluateArgument(IntrinsicArgument argument, JsonNode? input, JsonNode? context, Random random) =>
         argument switch

@@ -7,14 +7,14 @@ namespace StatesLanguage.Json;
 /// <summary>A compiled JSONPath expression in the dialect AWS Step Functions accepts (Jayway-like).</summary>
 public sealed class JsonPath
 {
-    private readonly IReadOnlyList<Segment> _segments;
+    private readonly Segment[] _segments;
 
     private JsonPath(string text, bool isContext, IReadOnlyList<Segment> segments, string? variableName = null)
     {
         Text = text;
         IsContextPath = isContext;
         VariableName = variableName;
-        _segments = segments;
+        _segments = [.. segments];
         IsDefinite = segments.All(s => s.IsDefinite);
     }
 
@@ -74,8 +74,24 @@ public sealed class JsonPath
     public static JsonPath Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new Parser(text).ParsePath();
+        if (Parsed.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+        var path = new Parser(text).ParsePath();
+        // Paths come from definitions, so the set is small; the bound only guards against paths built at run time.
+        if (Parsed.Count >= MaxCachedPaths)
+        {
+            Parsed.Clear();
+        }
+        Parsed.TryAdd(text, path);
+        return path;
     }
+
+    private const int MaxCachedPaths = 4096;
+
+    // A compiled path is immutable, so one instance serves every evaluation of the same text.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonPath> Parsed = new(StringComparer.Ordinal);
 
     /// <summary>Parses a path, returning false (and the reason) when the text is not a valid path.</summary>
     public static bool TryParse(string text, out JsonPath? path, out string? error)
@@ -111,23 +127,45 @@ public sealed class JsonPath
     /// </summary>
     public bool TryEvaluate(JsonNode? root, out JsonNode? value)
     {
-        var matches = SelectAll(root);
         if (IsDefinite)
         {
-            if (matches.Count == 0)
-            {
-                value = null;
-                return false;
-            }
-            value = matches[0];
-            return true;
+            return TryWalk(root, out value);
         }
+        var matches = SelectAll(root);
         var array = new JsonArray();
         foreach (var match in matches)
         {
             array.Add(JsonUtil.Clone(match));
         }
         value = array;
+        return true;
+    }
+
+    /// <summary>A definite path (names and indexes only) selects at most one node: follow it without building lists.</summary>
+    private bool TryWalk(JsonNode? node, out JsonNode? value)
+    {
+        foreach (var segment in _segments)
+        {
+            switch (segment)
+            {
+                case NameSegment name when node is JsonObject obj && obj.TryGetPropertyValue(name.Name, out var child):
+                    node = child;
+                    break;
+                case IndexSegment index when node is JsonArray array:
+                    var i = index.Index < 0 ? array.Count + index.Index : index.Index;
+                    if (i < 0 || i >= array.Count)
+                    {
+                        value = null;
+                        return false;
+                    }
+                    node = array[i];
+                    break;
+                default:
+                    value = null;
+                    return false;
+            }
+        }
+        value = node;
         return true;
     }
 

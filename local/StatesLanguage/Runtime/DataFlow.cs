@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using StatesLanguage.Intrinsics;
 using StatesLanguage.Json;
@@ -42,28 +43,66 @@ internal static class DataFlow
     }
 
     /// <summary>Evaluates a payload template: keys ending in ".$" take a path or intrinsic function value.</summary>
-    public static JsonNode? EvaluateTemplate(JsonNode? template, JsonNode? input, JsonNode? context)
+    public static JsonNode? EvaluateTemplate(JsonNode? template, JsonNode? input, JsonNode? context) =>
+        template is null ? null : PayloadTemplate.For(template).Evaluate(input, context);
+
+    /// <summary>
+    /// A template analysed once per definition node (which keys are expressions, their output names), so evaluating it
+    /// does no string work on the template.
+    /// </summary>
+    private abstract class PayloadTemplate
     {
-        switch (template)
+        private static readonly ConditionalWeakTable<JsonNode, PayloadTemplate> Compiled = new();
+
+        public static PayloadTemplate For(JsonNode template) => Compiled.GetValue(template, Compile);
+
+        public abstract JsonNode? Evaluate(JsonNode? input, JsonNode? context);
+
+        private static PayloadTemplate Compile(JsonNode template) => template switch
         {
-            case JsonObject obj:
+            JsonObject obj => new ObjectTemplate([.. obj.Select(p =>
+                p.Key.EndsWith(".$", StringComparison.Ordinal) && JsonUtil.TryGetString(p.Value, out var expression)
+                    ? new Field(p.Key[..^2], p.Key, expression, null)
+                    : new Field(p.Key, p.Key, null, p.Value is null ? null : For(p.Value)))]),
+            JsonArray array => new ArrayTemplate([.. array.Select(item => item is null ? null : For(item))]),
+            _ => new LiteralTemplate(template),
+        };
+
+        /// <param name="Name">The output key.</param>
+        /// <param name="Key">The template key (with ".$" for an expression), as error messages name it.</param>
+        private sealed record Field(string Name, string Key, string? Expression, PayloadTemplate? Value);
+
+        private sealed class ObjectTemplate(Field[] fields) : PayloadTemplate
+        {
+            public override JsonNode? Evaluate(JsonNode? input, JsonNode? context)
+            {
                 var result = new JsonObject();
-                foreach (var (key, value) in obj)
+                foreach (var field in fields)
                 {
-                    if (key.EndsWith(".$", StringComparison.Ordinal) && JsonUtil.TryGetString(value, out var expression))
-                    {
-                        result[key[..^2]] = EvaluateExpression(expression, key, input, context);
-                    }
-                    else
-                    {
-                        result[key] = EvaluateTemplate(value, input, context);
-                    }
+                    result[field.Name] = field.Expression is not null
+                        ? EvaluateExpression(field.Expression, field.Key, input, context)
+                        : field.Value?.Evaluate(input, context);
                 }
                 return result;
-            case JsonArray array:
-                return new JsonArray(array.Select(item => EvaluateTemplate(item, input, context)).ToArray());
-            default:
-                return JsonUtil.Clone(template);
+            }
+        }
+
+        private sealed class ArrayTemplate(PayloadTemplate?[] items) : PayloadTemplate
+        {
+            public override JsonNode? Evaluate(JsonNode? input, JsonNode? context)
+            {
+                var values = new JsonNode?[items.Length];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    values[i] = items[i]?.Evaluate(input, context);
+                }
+                return new JsonArray(values);
+            }
+        }
+
+        private sealed class LiteralTemplate(JsonNode value) : PayloadTemplate
+        {
+            public override JsonNode? Evaluate(JsonNode? input, JsonNode? context) => value.DeepClone();
         }
     }
 
@@ -91,18 +130,22 @@ internal static class DataFlow
     }
 
     /// <summary>Places <paramref name="result"/> into <paramref name="rawInput"/> at a reference path, creating objects on the way.</summary>
-    public static JsonNode? ApplyResultPath(string? resultPath, JsonNode? rawInput, JsonNode? result)
+    /// <param name="inPlace">
+    /// Change <paramref name="rawInput"/> itself rather than a copy: only for a caller that owns the input and can get
+    /// it back if the state then fails.
+    /// </param>
+    public static JsonNode? ApplyResultPath(string? resultPath, JsonNode? rawInput, JsonNode? result, bool inPlace = false)
     {
         if (resultPath is null)
         {
-            return JsonUtil.Clone(rawInput);
+            return inPlace ? rawInput : JsonUtil.Clone(rawInput);
         }
         if (resultPath == "$")
         {
             return JsonUtil.Clone(result);
         }
         var path = JsonPath.Parse(resultPath);
-        var root = JsonUtil.Clone(rawInput);
+        var root = inPlace ? rawInput : JsonUtil.Clone(rawInput);
         if (root is not JsonObject && root is not JsonArray)
         {
             throw new RuntimeFailure(

@@ -19,7 +19,10 @@ public sealed class Execution
     private readonly Lock _gate = new();
     private readonly List<HistoryEvent> _history = [];
     private readonly List<(string Token, DateTimeOffset FirstUsed, DateTimeOffset RedriveDate)> _redriveTokens = [];
-    private TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run synchronously: the interpreter completes it as the very last thing it does (see Start), so a
+    // waiter resumes on that thread instead of waiting for another thread-pool thread.
+    private TaskCompletionSource<ExecutionResult> _completion = new();
+    private (TaskCompletionSource<ExecutionResult> Completion, ExecutionResult Result)? _finished;
     private CancellationTokenSource _abort = new();
     private string? _abortError;
     private string? _abortCause;
@@ -178,7 +181,7 @@ public sealed class Execution
     {
         var interpreter = new Interpreter(this);
         Engine.Clock.Enter();
-        if (announce)
+        if (announce && Engine.Options.Observers.Count > 0)
         {
             NotifyStatusChange(Describe());
         }
@@ -191,6 +194,7 @@ public sealed class Execution
             finally
             {
                 Engine.Clock.Exit();
+                SignalFinished();
             }
         });
         lock (_gate)
@@ -228,7 +232,7 @@ public sealed class Execution
             _abortError = _abortCause = null;
             _abort.Dispose();
             _abort = new CancellationTokenSource();
-            _completion = new TaskCompletionSource<ExecutionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _completion = new TaskCompletionSource<ExecutionResult>();
             if (clientToken is not null)
             {
                 _redriveTokens.Add((clientToken, now, now));
@@ -244,7 +248,7 @@ public sealed class Execution
                 TimeoutFrom = now,
             };
         }
-        var redrivenId = Append(LastEventId, "ExecutionRedriven", new JsonObject { ["redriveCount"] = RedriveCount });
+        var redrivenId = Append(LastEventId, "ExecutionRedriven", new EventDetails(("redriveCount", RedriveCount)));
         Start(plan with { LastEventId = redrivenId }, announce: true);
         return redriveDate;
     }
@@ -289,7 +293,7 @@ public sealed class Execution
     }
 
     /// <summary>Appends an event; returns its id. Throws when the history limit would be passed (unless terminal).</summary>
-    internal long Append(long previousEventId, string type, JsonObject? details, bool terminal = false)
+    internal long Append(long previousEventId, string type, EventDetails? details, bool terminal = false)
     {
         HistoryEvent appended;
         lock (_gate)
@@ -302,13 +306,17 @@ public sealed class Execution
             {
                 throw new HistoryLimitExceededException();
             }
-            appended = new HistoryEvent(_history.Count + 1, previousEventId, Engine.Clock.Now, type, details);
+            appended = HistoryEvent.Recorded(_history.Count + 1, previousEventId, Engine.Clock.Now, type, details);
             _history.Add(appended);
         }
-        var info = Describe();
-        foreach (var observer in Engine.Options.Observers)
+        var observers = Engine.Options.Observers;
+        if (observers.Count > 0)
         {
-            observer.OnHistoryEvent(info, appended);
+            var info = Describe();
+            foreach (var observer in observers)
+            {
+                observer.OnHistoryEvent(info, appended);
+            }
         }
         return appended.Id;
     }
@@ -333,17 +341,34 @@ public sealed class Execution
             checkpoint = change(Checkpoint);
             Checkpoint = checkpoint;
         }
-        var info = Describe();
-        foreach (var observer in Engine.Options.Observers)
+        var observers = Engine.Options.Observers;
+        if (observers.Count > 0)
         {
-            observer.OnCheckpoint(info, checkpoint);
+            var info = Describe();
+            foreach (var observer in observers)
+            {
+                observer.OnCheckpoint(info, checkpoint);
+            }
         }
     }
 
-    internal void Complete(ExecutionStatus status, JsonNode? output, string? error, string? cause) =>
-        Complete(status, status == ExecutionStatus.SUCCEEDED ? JsonUtil.Serialize(output) : null, error, cause, notify: true);
+    /// <param name="output">The output as JSON text (SUCCEEDED only).</param>
+    /// <remarks>Waiters are released when the interpreter has exited (<see cref="SignalFinished"/>).</remarks>
+    internal void Complete(ExecutionStatus status, string? output, string? error, string? cause) =>
+        Complete(status, status == ExecutionStatus.SUCCEEDED ? output : null, error, cause, notify: true, fromInterpreter: true);
 
-    private void Complete(ExecutionStatus status, string? output, string? error, string? cause, bool notify)
+    private void SignalFinished()
+    {
+        (TaskCompletionSource<ExecutionResult> Completion, ExecutionResult Result)? finished;
+        lock (_gate)
+        {
+            finished = _finished;
+            _finished = null;
+        }
+        finished?.Completion.TrySetResult(finished.Value.Result);
+    }
+
+    private void Complete(ExecutionStatus status, string? output, string? error, string? cause, bool notify, bool fromInterpreter = false)
     {
         TaskCompletionSource<ExecutionResult> completion;
         lock (_gate)
@@ -366,7 +391,23 @@ public sealed class Execution
             }
             NotifyStatusChange(info);
         }
-        completion.TrySetResult(new ExecutionResult(info, History));
+        var result = new ExecutionResult(info, History);
+        Engine.Ended(this);
+        if (fromInterpreter)
+        {
+            (TaskCompletionSource<ExecutionResult> Completion, ExecutionResult Result)? unsignalled;
+            lock (_gate)
+            {
+                // A redrive that ended before the previous run's interpreter exited must not hide that run's result.
+                unsignalled = _finished;
+                _finished = (completion, result);
+            }
+            unsignalled?.Completion.TrySetResult(unsignalled.Value.Result);
+        }
+        else
+        {
+            completion.TrySetResult(result);
+        }
     }
 
     /// <summary>Restores the terminal status a recorded history ends with (the process stopped before the store saw it).</summary>
@@ -387,6 +428,10 @@ public sealed class Execution
     private void NotifyStatusChange(ExecutionInfo info)
     {
         var options = Engine.Options;
+        if (options.Observers.Count == 0)
+        {
+            return;
+        }
         var change = new ExecutionStatusChange(Guid.NewGuid().ToString(), Engine.Clock.Now, options.Region, options.AccountId, info);
         foreach (var observer in options.Observers)
         {

@@ -8,6 +8,33 @@ namespace StatesLanguage.Runtime;
 /// <summary>One event of an execution history, shaped like a GetExecutionHistory event.</summary>
 public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset Timestamp, string Type, JsonObject? Details)
 {
+    private JsonObject? _details = Details;
+    private readonly EventDetails? _recorded;
+
+    private HistoryEvent(EventDetails? recorded, long id, long previousEventId, DateTimeOffset timestamp, string type)
+        : this(id, previousEventId, timestamp, type, (JsonObject?)null) => _recorded = recorded;
+
+    /// <summary>An event the interpreter records: its details become a JsonObject when first read.</summary>
+    internal static HistoryEvent Recorded(long id, long previousEventId, DateTimeOffset timestamp, string type, EventDetails? details) =>
+        new(details, id, previousEventId, timestamp, type);
+
+    public JsonObject? Details
+    {
+        get => _details ?? BuildDetails();
+        init => _details = value;
+    }
+
+    private JsonObject? BuildDetails()
+    {
+        if (_recorded is null)
+        {
+            return null;
+        }
+        // Readers on several threads must all get the same object.
+        var built = _recorded.ToJsonObject();
+        return Interlocked.CompareExchange(ref _details, built, null) ?? built;
+    }
+
     /// <summary>The <c>*EventDetails</c> key AWS uses for this event type.</summary>
     public string DetailsKey => DetailsKeyFor(Type);
 

@@ -22,7 +22,8 @@ internal sealed class Interpreter(Execution execution)
             context["Execution"]!["RedriveCount"] = execution.RedriveCount;
             context["Execution"]!["RedriveTime"] = Timestamps.Format(execution.RedriveDate!.Value);
         }
-        var scope = new RunScope(
+        context["Execution"]!["RoleArn"] = execution.StateMachine.RoleArn;
+        var scope = RunScope.Create(
             (prev, type, details) => execution.Append(prev, type, details),
             context,
             TopLevel: true,
@@ -36,21 +37,17 @@ internal sealed class Interpreter(Execution execution)
         {
             if (plan.AppendStarted)
             {
-                root.Last = execution.Append(0, "ExecutionStarted", new JsonObject
-                {
-                    ["input"] = execution.Input,
-                    ["inputDetails"] = Truncated(),
-                    ["roleArn"] = execution.StateMachine.RoleArn,
-                });
+                root.Last = execution.Append(0, "ExecutionStarted", new EventDetails(
+                    ("input", execution.Input),
+                    ("inputDetails", EventDetails.NotTruncated),
+                    ("roleArn", execution.StateMachine.RoleArn)));
             }
             var resume = new StateResume(plan.EnteredEventId, plan.EnteredTime, plan.RetryCounts, plan.CompletedChildren, plan.Variables);
-            var output = await RunWorkflowAsync(definition, plan.StartAt, plan.Input, root, scope, linked.Token, resume).ConfigureAwait(false);
-            execution.Append(root.Last, "ExecutionSucceeded", new JsonObject
-            {
-                ["output"] = JsonUtil.Serialize(output),
-                ["outputDetails"] = Truncated(),
-            }, terminal: true);
-            execution.Complete(ExecutionStatus.SUCCEEDED, output, null, null);
+            var (_, outputText) = await RunWorkflowAsync(definition, plan.StartAt, plan.Input, root, scope, linked.Token, resume).ConfigureAwait(false);
+            execution.Append(root.Last, "ExecutionSucceeded", new EventDetails(
+                ("output", outputText),
+                ("outputDetails", EventDetails.NotTruncated)), terminal: true);
+            execution.Complete(ExecutionStatus.SUCCEEDED, outputText, null, null);
         }
         catch (Exception) when (execution.IsShutDown)
         {
@@ -59,21 +56,12 @@ internal sealed class Interpreter(Execution execution)
         catch (OperationCanceledException) when (execution.AbortToken.IsCancellationRequested)
         {
             var (error, cause) = execution.AbortReason;
-            var details = new JsonObject();
-            if (error is not null)
-            {
-                details["error"] = error;
-            }
-            if (cause is not null)
-            {
-                details["cause"] = cause;
-            }
-            execution.Append(root.Last, "ExecutionAborted", details, terminal: true);
+            execution.Append(root.Last, "ExecutionAborted", ErrorDetails(error, cause), terminal: true);
             execution.Complete(ExecutionStatus.ABORTED, null, error, cause);
         }
         catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
         {
-            execution.Append(root.Last, "ExecutionTimedOut", new JsonObject { ["error"] = StatesErrors.Timeout }, terminal: true);
+            execution.Append(root.Last, "ExecutionTimedOut", new EventDetails(("error", StatesErrors.Timeout)), terminal: true);
             execution.Complete(ExecutionStatus.TIMED_OUT, null, StatesErrors.Timeout, null);
         }
         catch (StatesException ex)
@@ -92,20 +80,25 @@ internal sealed class Interpreter(Execution execution)
 
     private void Fail(Lane lane, string? error, string? cause)
     {
-        var details = new JsonObject();
-        if (error is not null)
-        {
-            details["error"] = error;
-        }
-        if (cause is not null)
-        {
-            details["cause"] = cause;
-        }
-        execution.Append(lane.Last, "ExecutionFailed", details, terminal: true);
+        execution.Append(lane.Last, "ExecutionFailed", ErrorDetails(error, cause), terminal: true);
         execution.Complete(ExecutionStatus.FAILED, null, error, cause);
     }
 
-    private static JsonObject Truncated() => new() { ["truncated"] = false };
+    /// <summary>"error" and "cause", each only when present.</summary>
+    private static EventDetails ErrorDetails(string? error, string? cause, params (string Key, object? Value)[] before)
+    {
+        var fields = new List<(string Key, object? Value)>(before.Length + 2);
+        fields.AddRange(before);
+        if (error is not null)
+        {
+            fields.Add(("error", error));
+        }
+        if (cause is not null)
+        {
+            fields.Add(("cause", cause));
+        }
+        return new EventDetails([.. fields]);
+    }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
@@ -130,27 +123,34 @@ internal sealed class Interpreter(Execution execution)
         };
     }
 
-    private JsonObject StateContext(RunScope scope, StateDefinition state, DateTimeOffset entered, int? retryCount)
+    /// <summary>
+    /// The context object for a state: the scope's own object (one per logical thread, see <see cref="RunScope"/>)
+    /// with this state's <c>State</c> entry. Everything read from it is copied, so it is reused from state to state.
+    /// </summary>
+    private static JsonObject StateContext(RunScope scope, StateDefinition state, DateTimeOffset entered, int? retryCount)
     {
-        var context = (JsonObject)scope.ExecutionContext.DeepClone();
-        if (scope.TopLevel)
+        var context = scope.ExecutionContext;
+        if (!state.ReadsContext)
         {
-            context["Execution"]!["RoleArn"] = execution.StateMachine.RoleArn;
+            return context;
         }
+        context.Remove("Task");
         var stateObj = new JsonObject { ["Name"] = state.Name, ["EnteredTime"] = Timestamps.Format(entered) };
         if (retryCount is not null)
         {
             stateObj["RetryCount"] = retryCount.Value;
         }
         context["State"] = stateObj;
-        VariableScope.Attach(context, scope.Variables);
         return context;
     }
 
-    private async Task<JsonNode?> RunWorkflowAsync(Workflow workflow, string startAt, JsonNode? input, Lane lane, RunScope scope,
-        CancellationToken ct, StateResume? resume = null)
+    /// <summary>Runs states from <paramref name="startAt"/> to the end; gives the output and its JSON text.</summary>
+    private async Task<(JsonNode? Output, string OutputText)> RunWorkflowAsync(Workflow workflow, string startAt, JsonNode? input, Lane lane,
+        RunScope scope, CancellationToken ct, StateResume? resume = null)
     {
         var name = startAt;
+        // The JSON text of `input` once known: a state's output text is its successor's input text.
+        string? inputText = null;
         // Only the execution's own states are checkpointed; branches, iterations and child executions are not.
         var root = scope.TopLevel && ReferenceEquals(workflow, execution.StateMachine.Definition);
         while (true)
@@ -161,39 +161,47 @@ internal sealed class Interpreter(Execution execution)
                 // A resumed state that was entered already keeps the checkpoint it was resumed from. The checkpoint is
                 // taken before a stop is noticed, so the previous state's exit is always followed by one (a store can
                 // commit them together).
-                execution.SetCheckpoint(new ExecutionCheckpoint(name, JsonUtil.Serialize(input), (int)lane.Last, resume?.RetryCounts ?? NoRetries)
+                inputText ??= JsonUtil.Serialize(input);
+                execution.SetCheckpoint(new ExecutionCheckpoint(name, inputText, (int)lane.Last, resume?.RetryCounts ?? NoRetries)
                 {
                     CompletedChildren = resume?.CompletedChildren,
                     Variables = scope.Variables.ToJson(),
                 });
             }
             ct.ThrowIfCancellationRequested();
-            var (output, next) = await RunStateAsync(state, input, lane, scope, ct, resume, root).ConfigureAwait(false);
+            var (output, outputText, next) = await RunStateAsync(state, input, inputText, lane, scope, ct, resume, root).ConfigureAwait(false);
             resume = null;
             if (next is null)
             {
-                return output;
+                return (output, outputText);
             }
             input = output;
+            inputText = outputText;
             name = next;
         }
     }
 
     private static readonly IReadOnlyDictionary<string, int> NoRetries = new Dictionary<string, int>();
 
-    private async Task<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope,
-        CancellationToken ct, StateResume? resume, bool root)
+    private async Task<(JsonNode? Output, string OutputText, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, string? inputText,
+        Lane lane, RunScope scope, CancellationToken ct, StateResume? resume, bool root)
     {
         var enteredTime = resume?.EnteredTime ?? Clock.Now;
-        var enteredId = resume?.EnteredEventId ?? (lane.Last = scope.Append(lane.Last, state.Type + "StateEntered", new JsonObject
+        if (resume?.EnteredEventId is null)
         {
-            ["name"] = state.Name,
-            ["input"] = JsonUtil.Serialize(input),
-            ["inputDetails"] = Truncated(),
-        }));
+            inputText ??= JsonUtil.Serialize(input);
+        }
+        var enteredId = resume?.EnteredEventId ?? (lane.Last = scope.Append(lane.Last, EventTypes.Entered(state.Type), new EventDetails(
+            ("name", state.Name),
+            ("input", inputText),
+            ("inputDetails", EventDetails.NotTruncated))));
         var assign = new PendingAssign();
         try
         {
+            if (state.Type is "Task" or "Parallel" or "Map")
+            {
+                return await RunWithRetryAsync(state, input, inputText, lane, scope, enteredTime, enteredId, ct, resume, root).ConfigureAwait(false);
+            }
             var (output, next) = state.Type switch
             {
                 "Pass" => RunPass(state, input, scope, enteredTime, assign),
@@ -202,17 +210,9 @@ internal sealed class Interpreter(Execution execution)
                 "Succeed" => (OutputOf(state, DataFlow.SelectPath(state.InputPath, input, StateContext(scope, state, enteredTime, null), "InputPath"), scope, enteredTime), null),
                 "Fail" => throw FailState(state, input, scope, enteredTime),
                 "Wait" => await RunWaitAsync(state, input, scope, enteredTime, assign, ct).ConfigureAwait(false),
-                "Task" or "Parallel" or "Map" => await RunWithRetryAsync(state, input, lane, scope, enteredTime, enteredId, ct, resume, root).ConfigureAwait(false),
                 _ => throw new RuntimeFailure($"Unsupported state type '{state.Type}'."),
             };
-            if (state.Type is "Pass" or "Choice" or "Succeed" or "Wait")
-            {
-                CheckSize(state, output);
-                var exited = ExitDetails(state, output);
-                ApplyAssign(assign.Values, scope, exited);
-                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", exited);
-            }
-            return (output, next);
+            return (output, Exit(state, output, assign.Values, lane, scope), next);
         }
         catch (RuntimeFailure failure)
         {
@@ -229,13 +229,11 @@ internal sealed class Interpreter(Execution execution)
     private static StatesException RecordEvaluationFailure(QueryEvaluationException failure, StateDefinition state, long enteredId, Lane lane, RunScope scope)
     {
         var cause = $"An error occurred while executing the state '{state.Name}' (entered at the event id #{enteredId}). {failure.Cause}";
-        lane.Last = scope.Append(lane.Last, "EvaluationFailed", new JsonObject
-        {
-            ["error"] = StatesErrors.QueryEvaluationError,
-            ["cause"] = cause,
-            ["location"] = failure.Field,
-            ["state"] = state.Name,
-        });
+        lane.Last = scope.Append(lane.Last, "EvaluationFailed", new EventDetails(
+            ("error", StatesErrors.QueryEvaluationError),
+            ("cause", cause),
+            ("location", failure.Field),
+            ("state", state.Name)));
         return new StatesException(StatesErrors.QueryEvaluationError, cause);
     }
 
@@ -268,12 +266,26 @@ internal sealed class Interpreter(Execution execution)
     private static JsonObject? EvaluateAssign(JsonObject? assign, JsonNode? value, JsonObject context) =>
         assign is null ? null : (JsonObject?)DataFlow.EvaluateTemplate(assign, value, context);
 
-    /// <summary>Sets the assigned variables (all at once, after the output) and records them in the StateExited details.</summary>
-    private static void ApplyAssign(JsonObject? assigned, RunScope scope, JsonObject exitDetails)
+    /// <summary>
+    /// A state that produced its output ends: size check, assigned variables, StateExited. Gives the output's JSON text.
+    /// </summary>
+    private string Exit(StateDefinition state, JsonNode? output, JsonObject? assigned, Lane lane, RunScope scope)
+    {
+        var outputText = JsonUtil.Serialize(output);
+        CheckSize(state, outputText);
+        var assignedText = ApplyAssign(assigned, scope);
+        lane.Last = scope.Append(lane.Last, EventTypes.Exited(state.Type), ExitDetails(state, outputText, assignedText));
+        return outputText;
+    }
+
+    /// <summary>
+    /// Sets the assigned variables (all at once, after the output); gives them as JSON text for the StateExited details.
+    /// </summary>
+    private static Dictionary<string, string>? ApplyAssign(JsonObject? assigned, RunScope scope)
     {
         if (assigned is null)
         {
-            return;
+            return null;
         }
         var serialized = assigned.ToDictionary(p => p.Key, p => JsonUtil.Serialize(p.Value), StringComparer.Ordinal);
         var size = serialized.Sum(p => (long)JsonUtil.Utf8Size(p.Value));
@@ -288,20 +300,22 @@ internal sealed class Interpreter(Execution execution)
                 $"The variables of this execution would exceed the maximum total size of {VariableScope.MaxTotalBytes} bytes.");
         }
         scope.Variables.Assign(assigned.Select(p => KeyValuePair.Create(p.Key, p.Value)));
-        exitDetails["assignedVariables"] = new JsonObject(serialized.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
-        exitDetails["assignedVariablesDetails"] = Truncated();
+        return serialized;
     }
 
-    private static JsonObject ExitDetails(StateDefinition state, JsonNode? output) => new()
-    {
-        ["name"] = state.Name,
-        ["output"] = JsonUtil.Serialize(output),
-        ["outputDetails"] = Truncated(),
-    };
+    private static EventDetails ExitDetails(StateDefinition state, string outputText, Dictionary<string, string>? assigned) =>
+        assigned is null
+            ? new EventDetails(("name", state.Name), ("output", outputText), ("outputDetails", EventDetails.NotTruncated))
+            : new EventDetails(
+                ("name", state.Name),
+                ("output", outputText),
+                ("outputDetails", EventDetails.NotTruncated),
+                ("assignedVariables", new EventDetails([.. assigned.Select(p => (p.Key, (object?)p.Value))])),
+                ("assignedVariablesDetails", EventDetails.NotTruncated));
 
-    private void CheckSize(StateDefinition state, JsonNode? output)
+    private void CheckSize(StateDefinition state, string outputText)
     {
-        if (JsonUtil.Utf8Size(JsonUtil.Serialize(output)) > _engine.Options.MaxPayloadBytes)
+        if (JsonUtil.Utf8Size(outputText) > _engine.Options.MaxPayloadBytes)
         {
             throw new StatesException(StatesErrors.DataLimitExceeded,
                 $"The state/task '{state.Name}' returned a result with a size exceeding the maximum number of bytes service limit.");
@@ -466,9 +480,12 @@ internal sealed class Interpreter(Execution execution)
         return (DataFlow.SelectPath(state.OutputPath, effective, context, "OutputPath"), state.Next);
     }
 
-    private async Task<(JsonNode?, string?)> RunWithRetryAsync(StateDefinition state, JsonNode? input, Lane lane, RunScope scope,
-        DateTimeOffset entered, long enteredId, CancellationToken ct, StateResume? resume, bool root)
+    private async Task<(JsonNode?, string, string?)> RunWithRetryAsync(StateDefinition state, JsonNode? input, string? inputText, Lane lane,
+        RunScope scope, DateTimeOffset entered, long enteredId, CancellationToken ct, StateResume? resume, bool root)
     {
+        // The result goes into the input itself (no copy of the whole state) unless the integration was handed the input.
+        var resultIntoInput = state.Type == "Task" && !state.IsJsonata && (state.Parameters is not null || state.InputPath != "$");
+        var inputChanged = false;
         var retryCounts = new int[state.Retry.Count];
         foreach (var (key, count) in resume?.RetryCounts ?? NoRetries)
         {
@@ -508,17 +525,24 @@ internal sealed class Interpreter(Execution execution)
                 else
                 {
                     assigned = EvaluateAssign(state.Assign, result, context);
-                    var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result);
+                    if (resultIntoInput)
+                    {
+                        // A retry or a Catch after this point needs the input as it was.
+                        inputText ??= JsonUtil.Serialize(input);
+                        inputChanged = true;
+                    }
+                    var combined = DataFlow.ApplyResultPath(state.ResultPath, input, result, inPlace: resultIntoInput);
                     output = DataFlow.SelectPath(state.OutputPath, combined, context, "OutputPath");
                 }
-                CheckSize(state, output);
-                var exited = ExitDetails(state, output);
-                ApplyAssign(assigned, scope, exited);
-                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", exited);
-                return (output, state.Next);
+                return (output, Exit(state, output, assigned, lane, scope), state.Next);
             }
             catch (StatesException thrown) when (thrown.Error != StatesErrors.Runtime)
             {
+                if (inputChanged)
+                {
+                    input = JsonUtil.Parse(inputText!);
+                    inputChanged = false;
+                }
                 var ex = thrown is QueryEvaluationException failure ? RecordEvaluationFailure(failure, state, enteredId, lane, scope) : thrown;
                 var index = IndexOfMatch(state.Retry.Select(r => r.ErrorEquals), ex.Error);
                 if (index >= 0 && retryCounts[index] < state.Retry[index].MaxAttempts)
@@ -538,7 +562,7 @@ internal sealed class Interpreter(Execution execution)
                 }
                 if (state.Type is "Parallel" or "Map")
                 {
-                    lane.Last = scope.Append(lane.Last, state.Type + "StateFailed", null);
+                    lane.Last = scope.Append(lane.Last, EventTypes.Failed(state.Type), null);
                 }
                 var catchIndex = IndexOfMatch(state.Catch.Select(c => c.ErrorEquals), ex.Error);
                 if (catchIndex < 0)
@@ -564,10 +588,10 @@ internal sealed class Interpreter(Execution execution)
                     catchAssigned = EvaluateAssign(catcher.Assign, errorOutput, StateContext(scope, state, entered, attempt));
                     caught = DataFlow.ApplyResultPath(catcher.ResultPath, input, errorOutput);
                 }
-                var caughtDetails = ExitDetails(state, caught);
-                ApplyAssign(catchAssigned, scope, caughtDetails);
-                lane.Last = scope.Append(lane.Last, state.Type + "StateExited", caughtDetails);
-                return (caught, catcher.Next);
+                var caughtText = JsonUtil.Serialize(caught);
+                var caughtAssigned = ApplyAssign(catchAssigned, scope);
+                lane.Last = scope.Append(lane.Last, EventTypes.Exited(state.Type), ExitDetails(state, caughtText, caughtAssigned));
+                return (caught, caughtText, catcher.Next);
             }
         }
     }
@@ -626,7 +650,7 @@ internal sealed class Interpreter(Execution execution)
 
     private async Task<JsonNode?> RunTaskAsync(StateDefinition state, JsonNode? effective, Lane lane, RunScope scope, JsonObject context, int attempt, CancellationToken ct)
     {
-        var resource = new TaskResource(state.Resource!);
+        var resource = state.TaskResource!;
         string? token = null;
         if (resource.WaitForTaskToken)
         {
@@ -641,39 +665,46 @@ internal sealed class Interpreter(Execution execution)
         var lambda = resource.IsLambdaFunctionArn;
         if (lambda)
         {
-            var scheduled = new JsonObject { ["resource"] = resource.Arn, ["input"] = JsonUtil.Serialize(parameters), ["inputDetails"] = Truncated() };
+            var scheduled = new List<(string, object?)>(4)
+            {
+                ("resource", resource.Arn),
+                ("input", JsonUtil.Serialize(parameters)),
+                ("inputDetails", EventDetails.NotTruncated),
+            };
             if (timeout is not null)
             {
-                scheduled["timeoutInSeconds"] = timeout.Value;
+                scheduled.Add(("timeoutInSeconds", timeout.Value));
             }
-            lane.Last = scope.Append(lane.Last, "LambdaFunctionScheduled", scheduled);
+            lane.Last = scope.Append(lane.Last, "LambdaFunctionScheduled", new EventDetails([.. scheduled]));
             lane.Last = scope.Append(lane.Last, "LambdaFunctionStarted", null);
         }
         else
         {
-            var scheduled = new JsonObject
+            var scheduled = new List<(string, object?)>(6)
             {
-                ["resourceType"] = resource.ResourceType,
-                ["resource"] = resource.ResourceName,
-                ["region"] = _engine.Options.Region,
-                ["parameters"] = JsonUtil.Serialize(parameters),
+                ("resourceType", resource.ResourceType),
+                ("resource", resource.ResourceName),
+                ("region", _engine.Options.Region),
+                ("parameters", JsonUtil.Serialize(parameters)),
             };
             if (timeout is not null)
             {
-                scheduled["timeoutInSeconds"] = timeout.Value;
+                scheduled.Add(("timeoutInSeconds", timeout.Value));
             }
             if (heartbeat is not null)
             {
-                scheduled["heartbeatInSeconds"] = heartbeat.Value;
+                scheduled.Add(("heartbeatInSeconds", heartbeat.Value));
             }
-            lane.Last = scope.Append(lane.Last, "TaskScheduled", scheduled);
+            lane.Last = scope.Append(lane.Last, "TaskScheduled", new EventDetails([.. scheduled]));
             lane.Last = scope.Append(lane.Last, "TaskStarted", TaskDetails(resource));
         }
         JsonNode? result;
+        string resultText;
         try
         {
             result = await InvokeTaskAsync(state, resource, parameters, token, timeout, heartbeat, lane, scope, attempt, ct).ConfigureAwait(false);
-            if (JsonUtil.Utf8Size(JsonUtil.Serialize(result)) > _engine.Options.MaxPayloadBytes)
+            resultText = JsonUtil.Serialize(result);
+            if (JsonUtil.Utf8Size(resultText) > _engine.Options.MaxPayloadBytes)
             {
                 throw new StatesException(StatesErrors.DataLimitExceeded,
                     $"The state/task '{state.Name}' returned a result with a size exceeding the maximum number of bytes service limit.");
@@ -682,28 +713,27 @@ internal sealed class Interpreter(Execution execution)
         catch (StatesException ex)
         {
             var timedOut = ex.Error is StatesErrors.Timeout or StatesErrors.HeartbeatTimeout;
-            var details = lambda ? new JsonObject() : TaskDetails(resource);
-            details["error"] = ex.Error;
-            if (ex.Cause is not null)
-            {
-                details["cause"] = ex.Cause;
-            }
+            var details = lambda
+                ? ErrorDetails(ex.Error, ex.Cause)
+                : ErrorDetails(ex.Error, ex.Cause, ("resourceType", resource.ResourceType), ("resource", resource.ResourceName));
             var type = lambda ? (timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed") : (timedOut ? "TaskTimedOut" : "TaskFailed");
             lane.Last = scope.Append(lane.Last, type, details);
             throw;
         }
-        var succeeded = lambda ? new JsonObject() : TaskDetails(resource);
-        succeeded["output"] = JsonUtil.Serialize(result);
-        succeeded["outputDetails"] = Truncated();
-        lane.Last = scope.Append(lane.Last, lambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", succeeded);
+        lane.Last = lambda
+            ? scope.Append(lane.Last, "LambdaFunctionSucceeded", new EventDetails(("output", resultText), ("outputDetails", EventDetails.NotTruncated)))
+            : scope.Append(lane.Last, "TaskSucceeded", TaskOutputDetails(resource, resultText));
         return result;
     }
 
-    private static JsonObject TaskDetails(TaskResource resource) => new()
-    {
-        ["resourceType"] = resource.ResourceType,
-        ["resource"] = resource.ResourceName,
-    };
+    private static EventDetails TaskDetails(TaskResource resource) =>
+        new(("resourceType", resource.ResourceType), ("resource", resource.ResourceName));
+
+    private static EventDetails TaskOutputDetails(TaskResource resource, string outputText) => new(
+        ("resourceType", resource.ResourceType),
+        ("resource", resource.ResourceName),
+        ("output", outputText),
+        ("outputDetails", EventDetails.NotTruncated));
 
     private static int? ResolveSeconds(int? literal, string? path, string field, JsonNode? input, JsonNode? context)
     {
@@ -722,7 +752,10 @@ internal sealed class Interpreter(Execution execution)
     private async Task<JsonNode?> InvokeTaskAsync(StateDefinition state, TaskResource resource, JsonNode? parameters, string? token,
         int? timeout, int? heartbeat, Lane lane, RunScope scope, int attempt, CancellationToken ct)
     {
-        using var timeoutSource = timeout is not null ? Clock.TimeoutSource(TimeSpan.FromSeconds(timeout.Value)) : null;
+        // On the system clock the timeout timer is armed only when the integration does not answer at once, so a Task
+        // served in-process never creates (and tears down) a timer. Other clocks, and task tokens, arm it up front.
+        var armLater = timeout is not null && token is null && Clock.CanArmLater;
+        using var timeoutSource = timeout is not null && !armLater ? Clock.TimeoutSource(TimeSpan.FromSeconds(timeout.Value)) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource?.Token ?? CancellationToken.None);
         try
         {
@@ -740,16 +773,18 @@ internal sealed class Interpreter(Execution execution)
             var invocation = new TaskInvocation(resource, parameters, token, scope.ExecutionArn, state.Name, attempt);
             if (token is null)
             {
-                return await integration.InvokeAsync(invocation, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+                var pending = integration.InvokeAsync(invocation, linked.Token);
+                if (armLater && !pending.IsCompleted)
+                {
+                    linked.CancelAfter(Clock.Scaled(TimeSpan.FromSeconds(timeout!.Value)));
+                }
+                return await pending.WaitAsync(linked.Token).ConfigureAwait(false);
             }
             var waiter = _engine.RegisterToken(token);
             try
             {
                 var submitted = await integration.InvokeAsync(invocation, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
-                var details = TaskDetails(resource);
-                details["output"] = JsonUtil.Serialize(submitted);
-                details["outputDetails"] = Truncated();
-                lane.Last = scope.Append(lane.Last, "TaskSubmitted", details);
+                lane.Last = scope.Append(lane.Last, "TaskSubmitted", TaskOutputDetails(resource, JsonUtil.Serialize(submitted)));
                 return await WaitForTokenAsync(waiter, heartbeat, linked.Token).ConfigureAwait(false);
             }
             finally
@@ -757,7 +792,7 @@ internal sealed class Interpreter(Execution execution)
                 _engine.ReleaseToken(token);
             }
         }
-        catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when ((timeoutSource ?? (armLater ? linked : null))?.IsCancellationRequested == true && !ct.IsCancellationRequested)
         {
             throw new StatesException(StatesErrors.Timeout, null);
         }
@@ -808,8 +843,8 @@ internal sealed class Interpreter(Execution execution)
                     return;
                 }
                 var branch = state.Branches[worker];
-                var branchScope = scope with { Variables = scope.Variables.CreateChild() };
-                results[worker] = await RunWorkflowAsync(branch, branch.StartAt, JsonUtil.Clone(branchInput), lanes[worker], branchScope, failFast.Token).ConfigureAwait(false);
+                var branchScope = scope.ForChild();
+                results[worker] = (await RunWorkflowAsync(branch, branch.StartAt, JsonUtil.Clone(branchInput), lanes[worker], branchScope, failFast.Token).ConfigureAwait(false)).Output;
                 children.Succeeded(worker, results[worker]);
             }
             catch (StatesException ex)
@@ -880,7 +915,7 @@ internal sealed class Interpreter(Execution execution)
         {
             inputs = MapSettings.Batch(state.ItemBatcher, inputs, effective);
         }
-        lane.Last = scope.Append(lane.Last, "MapStateStarted", new JsonObject { ["length"] = inputs.Count });
+        lane.Last = scope.Append(lane.Last, "MapStateStarted", new EventDetails(("length", inputs.Count)));
         // AWS reports a bad tolerance only once the Map has started.
         var (toleratedCount, toleratedPercentage) = distributed ? MapSettings.Tolerance(state, effective, context) : (null, null);
         string? mapRunArn = null;
@@ -888,7 +923,7 @@ internal sealed class Interpreter(Execution execution)
         {
             var label = state.Label ?? state.Name;
             mapRunArn = scope.ExecutionArn.Replace(":execution:", ":mapRun:", StringComparison.Ordinal) + "/" + label + ":" + Guid.NewGuid().ToString("N")[..8];
-            lane.Last = scope.Append(lane.Last, "MapRunStarted", new JsonObject { ["mapRunArn"] = mapRunArn });
+            lane.Last = scope.Append(lane.Last, "MapRunStarted", new EventDetails(("mapRunArn", mapRunArn)));
         }
         var results = new JsonNode?[inputs.Count];
         var failures = 0;
@@ -943,18 +978,18 @@ internal sealed class Interpreter(Execution execution)
                     continue;
                 }
                 var iterationLane = new Lane { Last = lane.Last };
-                var iterationDetails = new JsonObject { ["name"] = state.Name, ["index"] = index };
-                iterationLane.Last = scope.Append(iterationLane.Last, "MapIterationStarted", (JsonObject)iterationDetails.DeepClone());
+                var iterationDetails = new EventDetails(("name", state.Name), ("index", index));
+                iterationLane.Last = scope.Append(iterationLane.Last, "MapIterationStarted", iterationDetails);
                 try
                 {
-                    var iterationScope = scope with { Variables = scope.Variables.CreateChild() };
-                    results[index] = await RunWorkflowAsync(processor, processor.StartAt, inputs[index], iterationLane, iterationScope, failFast.Token).ConfigureAwait(false);
-                    scope.Append(iterationLane.Last, "MapIterationSucceeded", (JsonObject)iterationDetails.DeepClone());
+                    var iterationScope = scope.ForChild();
+                    results[index] = (await RunWorkflowAsync(processor, processor.StartAt, inputs[index], iterationLane, iterationScope, failFast.Token).ConfigureAwait(false)).Output;
+                    scope.Append(iterationLane.Last, "MapIterationSucceeded", iterationDetails);
                     children.Succeeded(index, results[index]);
                 }
                 catch (StatesException ex)
                 {
-                    scope.Append(iterationLane.Last, "MapIterationFailed", (JsonObject)iterationDetails.DeepClone());
+                    scope.Append(iterationLane.Last, "MapIterationFailed", iterationDetails);
                     lock (gate)
                     {
                         firstError ??= ex;
@@ -966,7 +1001,7 @@ internal sealed class Interpreter(Execution execution)
                 {
                     if (!ct.IsCancellationRequested)
                     {
-                        scope.Append(iterationLane.Last, "MapIterationAborted", (JsonObject)iterationDetails.DeepClone());
+                        scope.Append(iterationLane.Last, "MapIterationAborted", iterationDetails);
                     }
                     return;
                 }
@@ -977,7 +1012,7 @@ internal sealed class Interpreter(Execution execution)
         {
             if (distributed)
             {
-                lane.Last = scope.Append(lane.Last, "MapRunFailed", new JsonObject { ["error"] = firstError.Error, ["cause"] = firstError.Cause });
+                lane.Last = scope.Append(lane.Last, "MapRunFailed", new EventDetails(("error", firstError.Error), ("cause", firstError.Cause)));
             }
             throw firstError;
         }
@@ -994,12 +1029,12 @@ internal sealed class Interpreter(Execution execution)
         var childArn = mapRunArn.Replace(":mapRun:", ":execution:", StringComparison.Ordinal) + ":" + index.ToString(CultureInfo.InvariantCulture);
         var childName = childArn.Split(':')[^1];
         var log = new List<HistoryEvent>();
-        var childScope = new RunScope(
+        var childScope = RunScope.Create(
             (prev, type, details) =>
             {
                 lock (log)
                 {
-                    var e = new HistoryEvent(log.Count + 1, prev, Clock.Now, type, details);
+                    var e = HistoryEvent.Recorded(log.Count + 1, prev, Clock.Now, type, details);
                     log.Add(e);
                     return e.Id;
                 }
@@ -1008,8 +1043,9 @@ internal sealed class Interpreter(Execution execution)
             TopLevel: false,
             childArn,
             new VariableScope());
-        var lane = new Lane { Last = childScope.Append(0, "ExecutionStarted", new JsonObject { ["input"] = JsonUtil.Serialize(input), ["inputDetails"] = Truncated() }) };
-        return await RunWorkflowAsync(processor, processor.StartAt, input, lane, childScope, ct).ConfigureAwait(false);
+        var lane = new Lane { Last = childScope.Append(0, "ExecutionStarted", new EventDetails(("input", JsonUtil.Serialize(input)), ("inputDetails", EventDetails.NotTruncated))) };
+        var (output, _) = await RunWorkflowAsync(processor, processor.StartAt, input, lane, childScope, ct).ConfigureAwait(false);
+        return output;
     }
 
     /// <summary>
@@ -1044,8 +1080,66 @@ internal sealed class Interpreter(Execution execution)
 }
 
 /// <summary>Where events of one logical thread go, and its context object.</summary>
-internal sealed record RunScope(Func<long, string, JsonObject?, long> Append, JsonObject ExecutionContext, bool TopLevel, string ExecutionArn,
-    VariableScope Variables);
+/// <remarks>
+/// <see cref="ExecutionContext"/> belongs to this scope alone: a state sets its <c>State</c> entry in place (a branch or
+/// iteration gets a copy), and its variables are attached to it once.
+/// </remarks>
+internal sealed record RunScope(Func<long, string, EventDetails?, long> Append, JsonObject ExecutionContext, bool TopLevel, string ExecutionArn,
+    VariableScope Variables)
+{
+    public static RunScope Create(Func<long, string, EventDetails?, long> append, JsonObject executionContext, bool TopLevel, string executionArn,
+        VariableScope variables)
+    {
+        VariableScope.Attach(executionContext, variables);
+        return new RunScope(append, executionContext, TopLevel, executionArn, variables);
+    }
+
+    /// <summary>The scope of a Parallel branch or Map iteration: child variables, its own context object.</summary>
+    public RunScope ForChild()
+    {
+        var context = (JsonObject)ExecutionContext.DeepClone();
+        context.Remove("State");
+        var variables = Variables.CreateChild();
+        VariableScope.Attach(context, variables);
+        return this with { ExecutionContext = context, Variables = variables };
+    }
+}
+
+/// <summary>The history event types named after a state type, without building the strings per state.</summary>
+internal static class EventTypes
+{
+    public static string Entered(string stateType) => stateType switch
+    {
+        "Task" => "TaskStateEntered",
+        "Pass" => "PassStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        "Map" => "MapStateEntered",
+        _ => stateType + "StateEntered",
+    };
+
+    public static string Exited(string stateType) => stateType switch
+    {
+        "Task" => "TaskStateExited",
+        "Pass" => "PassStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Wait" => "WaitStateExited",
+        "Parallel" => "ParallelStateExited",
+        "Map" => "MapStateExited",
+        _ => stateType + "StateExited",
+    };
+
+    public static string Failed(string stateType) => stateType switch
+    {
+        "Parallel" => "ParallelStateFailed",
+        "Map" => "MapStateFailed",
+        _ => stateType + "StateFailed",
+    };
+}
 
 /// <summary>The variables a state's Assign evaluated, applied when the state exits.</summary>
 internal sealed class PendingAssign

@@ -36,6 +36,13 @@ public sealed class EngineOptions
     public int MaxPayloadBytes { get; init; } = 256 * 1024;
 
     public IList<IExecutionObserver> Observers { get; init; } = [];
+
+    /// <summary>
+    /// How many ended executions the engine keeps in memory, oldest dropped first (they then answer
+    /// ExecutionDoesNotExist, as AWS does once its retention period is over); null keeps every one. A host that persists
+    /// executions elsewhere, or runs many of them, bounds this so memory stays flat.
+    /// </summary>
+    public int? MaxRetainedEndedExecutions { get; init; }
 }
 
 /// <summary>An error an API call returns (ExecutionAlreadyExists, TaskDoesNotExist, ...).</summary>
@@ -50,7 +57,10 @@ public sealed class StepFunctionsEngine
     private readonly ConcurrentDictionary<string, StateMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskTokenWaiter> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Execution> _ended = new();
     private readonly List<ITaskIntegration> _integrations = [];
+    // Which integration serves a resource ARN, decided once (guarded by _integrations; cleared when one is registered).
+    private readonly Dictionary<string, ITaskIntegration?> _integrationByArn = new(StringComparer.Ordinal);
     private volatile bool _shutDown;
 
     public StepFunctionsEngine(EngineOptions? options = null)
@@ -78,6 +88,7 @@ public sealed class StepFunctionsEngine
         lock (_integrations)
         {
             _integrations.Insert(0, integration);
+            _integrationByArn.Clear();
         }
     }
 
@@ -85,7 +96,12 @@ public sealed class StepFunctionsEngine
     {
         lock (_integrations)
         {
-            return _integrations.FirstOrDefault(i => i.CanHandle(resource));
+            if (!_integrationByArn.TryGetValue(resource.Arn, out var integration))
+            {
+                integration = _integrations.FirstOrDefault(i => i.CanHandle(resource));
+                _integrationByArn[resource.Arn] = integration;
+            }
+            return integration;
         }
     }
 
@@ -314,6 +330,24 @@ public sealed class StepFunctionsEngine
     }
 
     internal void ReleaseToken(string token) => _tokens.TryRemove(token, out _);
+
+    /// <summary>An execution reached a terminal status: drop the oldest ended ones beyond <see cref="EngineOptions.MaxRetainedEndedExecutions"/>.</summary>
+    internal void Ended(Execution execution)
+    {
+        if (Options.MaxRetainedEndedExecutions is not { } max)
+        {
+            return;
+        }
+        _ended.Enqueue(execution);
+        while (_ended.Count > max && _ended.TryDequeue(out var oldest))
+        {
+            // A redriven execution runs again; it comes back to the queue when it ends again.
+            if (oldest.Status != ExecutionStatus.RUNNING)
+            {
+                _executions.TryRemove(KeyValuePair.Create(oldest.ExecutionArn, oldest));
+            }
+        }
+    }
 }
 
 /// <summary>Waits for SendTaskSuccess/Failure on one task token, noting heartbeats.</summary>

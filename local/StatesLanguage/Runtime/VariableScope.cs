@@ -22,6 +22,9 @@ public sealed class VariableScope
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonNode?> _values = new(StringComparer.Ordinal);
 
+    // ToJson's text until the next Assign: the checkpoint asks for it on every state.
+    private string? _json;
+
     public VariableScope(VariableScope? parent = null) => Parent = parent;
 
     public VariableScope? Parent { get; }
@@ -75,6 +78,7 @@ public sealed class VariableScope
             {
                 _values[name] = JsonUtil.Clone(value);
             }
+            _json = null;
         }
     }
 
@@ -83,7 +87,7 @@ public sealed class VariableScope
     {
         lock (_gate)
         {
-            return JsonUtil.Serialize(new JsonObject(_values.Select(p => KeyValuePair.Create(p.Key, JsonUtil.Clone(p.Value)))));
+            return _json ??= JsonUtil.Serialize(new JsonObject(_values.Select(p => KeyValuePair.Create(p.Key, JsonUtil.Clone(p.Value)))));
         }
     }
 

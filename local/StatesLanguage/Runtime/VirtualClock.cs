@@ -294,6 +294,15 @@ internal sealed class EngineClock(TimeProvider provider, double timeScale)
         return Task.Delay(scaled, Provider, cancellationToken);
     }
 
+    /// <summary>
+    /// True on the system clock: a timeout can then be armed later with <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/>
+    /// (by <see cref="Scaled"/> time), which uses the system clock too.
+    /// </summary>
+    public bool CanArmLater => Provider == TimeProvider.System;
+
+    /// <summary>Real time for <paramref name="duration"/> of execution time, with the time scale applied.</summary>
+    public TimeSpan Scaled(TimeSpan duration) => timeScale > 0 && timeScale != 1 ? TimeSpan.FromTicks((long)(duration.Ticks / timeScale)) : duration;
+
     /// <summary>A token cancelled after <paramref name="after"/> of (virtual or scaled) time.</summary>
     public CancellationTokenSource TimeoutSource(TimeSpan after)
     {
