@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace ECommerce.Bench.LoadDriver;
 
-/// <summary>What one scenario measured.</summary>
+/// <summary>What one scenario measured; memory figures are this process's (the host runs in it unless --url is given).</summary>
 public sealed record ScenarioResult(
     string Scenario,
     int Posted,
@@ -12,141 +12,183 @@ public sealed record ScenarioResult(
     double Seconds,
     double PostsPerSecond,
     double TerminalPerSecond,
+    double SteadyTerminalPerSecond,
     LatencyStats Accept,
     LatencyStats PostToTerminal,
+    long WorkingSetAfterWarmupBytes,
+    long WorkingSetEndBytes,
     long PeakWorkingSetBytes,
-    long PeakManagedHeapBytes);
-
-/// <summary>Closed-loop (N orders in flight) and open-loop (fixed or max POST rate) runs, each bounded by a count and a duration.</summary>
-public sealed class LoadScenarios(OrdersClient client, string runId)
+    long PeakManagedHeapBytes,
+    IReadOnlyList<MemorySample> Samples)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+    /// <summary>POSTs answered 429 (the queue was at MaxQueueDepth): shed by back-pressure, never accepted.</summary>
+    public int Shed { get; init; }
+
+    /// <summary>Managed heap after a full collection before the scenario (set by the caller).</summary>
+    public long RetainedHeapBeforeBytes { get; init; }
+
+    /// <summary>Managed heap after a full collection once the scenario ended (set by the caller).</summary>
+    public long RetainedHeapAfterBytes { get; init; }
+
+    /// <summary>This process's CPU time over the scenario per order that reached a terminal status (set by the caller).</summary>
+    public double CpuMillisecondsPerOrder { get; init; }
+}
+
+/// <summary>
+/// Closed-loop (N orders in flight) and open-loop (fixed or max POST rate) runs, each bounded by a count and a duration.
+/// Terminal status comes from <see cref="ITerminalSignal"/>: the order store's commit in process, GET polling otherwise.
+/// </summary>
+public sealed class LoadScenarios(OrdersClient client, ITerminalSignal signal, string runId)
+{
+    /// <summary>Throughput is also reported from this point on, once JIT, caches and pools have settled.</summary>
+    public static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
     private int _sequence;
 
     private string NextOrderId() => $"{runId}-{Interlocked.Increment(ref _sequence)}";
 
-    /// <summary><paramref name="inFlight"/> workers each POST an order and poll it to a terminal status, then start the next.</summary>
-    public async Task<ScenarioResult> ClosedLoopAsync(int inFlight, int count, TimeSpan maxDuration)
+    /// <summary>
+    /// <paramref name="inFlight"/> workers each POST an order and wait for its terminal status, then start the next, until
+    /// <paramref name="count"/> orders were posted or <paramref name="maxDuration"/> passed.
+    /// </summary>
+    public async Task<ScenarioResult> ClosedLoopAsync(int inFlight, int count, TimeSpan maxDuration, string? name = null)
     {
-        var accept = new ConcurrentBag<double>();
-        var endToEnd = new ConcurrentBag<double>();
-        var statuses = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var run = new Run();
         var remaining = count;
         using var deadline = new CancellationTokenSource(maxDuration);
-        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(250));
-        var started = Stopwatch.GetTimestamp();
+        await using var memory = new MemorySampler(SampleInterval, () => run.Terminal);
         async Task Worker()
         {
             while (!deadline.IsCancellationRequested && Interlocked.Decrement(ref remaining) >= 0)
             {
-                var orderId = NextOrderId();
-                var posted = Stopwatch.GetTimestamp();
-                accept.Add(await client.PostAsync(orderId, CancellationToken.None).ConfigureAwait(false));
-                var status = await WaitForTerminalAsync(orderId, deadline.Token).ConfigureAwait(false);
-                if (status is not null)
-                {
-                    endToEnd.Add(Stopwatch.GetElapsedTime(posted).TotalMilliseconds);
-                    statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-                }
+                await PostAndWaitAsync(run, deadline.Token).ConfigureAwait(false);
             }
         }
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(Worker))).ConfigureAwait(false);
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var seconds = Stopwatch.GetElapsedTime(run.Started).TotalSeconds;
         await memory.DisposeAsync().ConfigureAwait(false);
-        return new ScenarioResult($"closed loop, {inFlight} in flight", accept.Count, endToEnd.Count, statuses, seconds,
-            accept.Count / seconds, endToEnd.Count / seconds, LatencyStats.From(accept), LatencyStats.From(endToEnd),
-            memory.PeakWorkingSet, memory.PeakManagedHeap);
+        return run.Result(name ?? $"closed loop, {inFlight} in flight", seconds, seconds, memory);
     }
 
     /// <summary>
-    /// POSTs <paramref name="count"/> orders at <paramref name="ratePerSecond"/> (0: as fast as 64 posters go), then polls
-    /// until every order is terminal or <paramref name="maxDuration"/> passes. Terminal/s counts from the first POST.
+    /// POSTs orders at <paramref name="ratePerSecond"/> (0: as fast as 64 posters go) until <paramref name="count"/> were posted or
+    /// <paramref name="maxDuration"/> passed, then waits up to <paramref name="drain"/> for the last ones to finish.
+    /// Terminal/s counts from the first POST to the last terminal status.
     /// </summary>
-    public async Task<ScenarioResult> OpenLoopAsync(double ratePerSecond, int count, TimeSpan maxDuration)
+    public async Task<ScenarioResult> OpenLoopAsync(double ratePerSecond, int count, TimeSpan maxDuration, TimeSpan drain)
     {
-        var accept = new ConcurrentBag<double>();
-        var postedAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        using var deadline = new CancellationTokenSource(maxDuration);
-        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(250));
-        var started = Stopwatch.GetTimestamp();
-
-        async Task PostOne()
-        {
-            var orderId = NextOrderId();
-            postedAt[orderId] = Stopwatch.GetTimestamp();
-            accept.Add(await client.PostAsync(orderId, CancellationToken.None).ConfigureAwait(false));
-        }
+        var run = new Run();
+        using var posting = new CancellationTokenSource(maxDuration);
+        using var waiting = new CancellationTokenSource(maxDuration + drain);
+        await using var memory = new MemorySampler(SampleInterval, () => run.Terminal);
+        var orders = new List<Task>(count);
 
         if (ratePerSecond > 0)
         {
             // Open loop: each POST leaves on schedule whether or not earlier ones have answered (no coordinated omission).
-            var inFlight = new List<Task>(count);
-            for (var i = 0; i < count && !deadline.IsCancellationRequested; i++)
+            for (var i = 0; i < count && !posting.IsCancellationRequested; i++)
             {
-                var due = TimeSpan.FromSeconds(i / ratePerSecond) - Stopwatch.GetElapsedTime(started);
+                var due = TimeSpan.FromSeconds(i / ratePerSecond) - Stopwatch.GetElapsedTime(run.Started);
                 if (due > TimeSpan.Zero)
                 {
                     await Task.Delay(due, CancellationToken.None).ConfigureAwait(false);
                 }
-                inFlight.Add(Task.Run(PostOne));
+                orders.Add(Task.Run(() => PostAndWaitAsync(run, waiting.Token)));
             }
-            await Task.WhenAll(inFlight).ConfigureAwait(false);
         }
         else
         {
             var remaining = count;
-            async Task Poster()
+            var posters = Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
             {
-                while (!deadline.IsCancellationRequested && Interlocked.Decrement(ref remaining) >= 0)
+                var mine = new List<Task>();
+                while (!posting.IsCancellationRequested && Interlocked.Decrement(ref remaining) >= 0)
                 {
-                    await PostOne().ConfigureAwait(false);
+                    var orderId = NextOrderId();
+                    signal.Expect(orderId);
+                    if (await PostAsync(run, orderId).ConfigureAwait(false) is { } posted)
+                    {
+                        mine.Add(WaitAsync(run, orderId, posted, waiting.Token));
+                    }
                 }
-            }
-            await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(Poster))).ConfigureAwait(false);
+                await Task.WhenAll(mine).ConfigureAwait(false);
+            })).ToList();
+            orders.AddRange(posters);
         }
-        var postSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-
-        var endToEnd = new ConcurrentBag<double>();
-        var statuses = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var pending = new ConcurrentDictionary<string, long>(postedAt, StringComparer.Ordinal);
-        while (!pending.IsEmpty && !deadline.IsCancellationRequested)
-        {
-            await Parallel.ForEachAsync(pending.Keys.ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (orderId, ct) =>
-            {
-                var status = await client.StatusAsync(orderId, ct).ConfigureAwait(false);
-                if (OrdersClient.IsTerminal(status) && pending.TryRemove(orderId, out var posted))
-                {
-                    // Accurate to the sweep: an order counts as terminal when a sweep first sees it so.
-                    endToEnd.Add(Stopwatch.GetElapsedTime(posted).TotalMilliseconds);
-                    statuses.AddOrUpdate(status!, 1, (_, n) => n + 1);
-                }
-            }).ConfigureAwait(false);
-            await Task.Delay(PollInterval * 5, CancellationToken.None).ConfigureAwait(false);
-        }
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await Task.WhenAll(orders).ConfigureAwait(false);
+        var seconds = Stopwatch.GetElapsedTime(run.Started).TotalSeconds;
         await memory.DisposeAsync().ConfigureAwait(false);
         var name = ratePerSecond > 0 ? $"open loop, {ratePerSecond:0} POST/s" : "open loop, max POST rate (64 posters)";
-        return new ScenarioResult(name, accept.Count, endToEnd.Count, statuses, seconds, accept.Count / postSeconds,
-            endToEnd.Count / seconds, LatencyStats.From(accept), LatencyStats.From(endToEnd), memory.PeakWorkingSet, memory.PeakManagedHeap);
+        return run.Result(name, seconds, run.PostingSeconds, memory);
     }
 
-    private async Task<string?> WaitForTerminalAsync(string orderId, CancellationToken cancellationToken)
+    private async Task PostAndWaitAsync(Run run, CancellationToken waitUntil)
     {
-        try
+        var orderId = NextOrderId();
+        signal.Expect(orderId);
+        if (await PostAsync(run, orderId).ConfigureAwait(false) is { } posted)
         {
-            while (true)
-            {
-                var status = await client.StatusAsync(orderId, cancellationToken).ConfigureAwait(false);
-                if (OrdersClient.IsTerminal(status))
-                {
-                    return status;
-                }
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            }
+            await WaitAsync(run, orderId, posted, waitUntil).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>Posts the order; returns when it was posted, or null when the API shed it (429).</summary>
+    private async Task<long?> PostAsync(Run run, string orderId)
+    {
+        var posted = Stopwatch.GetTimestamp();
+        var (milliseconds, accepted) = await client.PostAsync(orderId, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Exchange(ref run.LastPost, Stopwatch.GetTimestamp());
+        if (!accepted)
         {
+            signal.Forget(orderId);
+            Interlocked.Increment(ref run.ShedCount);
             return null;
+        }
+        run.Accept.Add(milliseconds);
+        return posted;
+    }
+
+    private async Task WaitAsync(Run run, string orderId, long posted, CancellationToken waitUntil)
+    {
+        var status = await signal.WaitAsync(orderId, waitUntil).ConfigureAwait(false);
+        if (status is not null)
+        {
+            run.EndToEnd.Add(Stopwatch.GetElapsedTime(posted).TotalMilliseconds);
+            run.Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref run.TerminalCount);
+        }
+    }
+
+    /// <summary>One scenario's tallies while it runs.</summary>
+    private sealed class Run
+    {
+        public readonly long Started = Stopwatch.GetTimestamp();
+        public readonly ConcurrentBag<double> Accept = [];
+        public readonly ConcurrentBag<double> EndToEnd = [];
+        public readonly ConcurrentDictionary<string, int> Statuses = new(StringComparer.Ordinal);
+        public int TerminalCount;
+        public int ShedCount;
+        public long LastPost;
+
+        public int Terminal => Volatile.Read(ref TerminalCount);
+
+        public double PostingSeconds => (Interlocked.Read(ref LastPost) - Started) / (double)Stopwatch.Frequency;
+
+        public ScenarioResult Result(string name, double seconds, double postingSeconds, MemorySampler memory)
+        {
+            var samples = memory.Samples;
+            var warm = memory.At(SteadyAfter.TotalSeconds);
+            var last = samples[^1];
+            var steady = last.Seconds - warm.Seconds >= SteadyAfter.TotalSeconds
+                ? (last.Terminal - warm.Terminal) / (last.Seconds - warm.Seconds)
+                : double.NaN;
+            return new ScenarioResult(name, Accept.Count, EndToEnd.Count, Statuses, seconds, Accept.Count / Math.Max(postingSeconds, 1e-3),
+                EndToEnd.Count / seconds, steady, LatencyStats.From(Accept), LatencyStats.From(EndToEnd), warm.WorkingSetBytes,
+                last.WorkingSetBytes, memory.PeakWorkingSet, memory.PeakManagedHeap, samples)
+            {
+                Shed = Volatile.Read(ref ShedCount),
+            };
         }
     }
 }

@@ -10,8 +10,11 @@ public sealed class OrdersClient(HttpClient http, string sku)
 {
     private static readonly string[] TerminalStatuses = ["COMPLETED", "CANCELLED", "FAILED"];
 
-    /// <summary>Posts one order; returns the accept latency in ms, or throws when the API did not answer 202.</summary>
-    public async Task<double> PostAsync(string orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts one order; returns the latency in ms and whether it was accepted (202) or shed by back-pressure (429);
+    /// throws on any other answer.
+    /// </summary>
+    public async Task<(double Milliseconds, bool Accepted)> PostAsync(string orderId, CancellationToken cancellationToken)
     {
         var body = $$$"""
             {"customerId":"c-bench","lines":[{"sku":"{{{sku}}}","quantity":1}],"payment":{"token":"tok_visa"},"shipping":{"name":"A B","line1":"1 Main St","city":"Springfield","postalCode":"12345","country":"US"}}
@@ -21,11 +24,15 @@ public sealed class OrdersClient(HttpClient http, string sku)
         var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return (elapsed, false);
+        }
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             throw new HttpRequestException($"POST /orders answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
         }
-        return elapsed;
+        return (elapsed, true);
     }
 
     /// <summary>The order's status, or null while GET /orders/{id} does not know it yet.</summary>

@@ -1,92 +1,169 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using ECommerce.Bench.LoadDriver;
 using ECommerce.Inventory.Domain;
 using ECommerce.LocalHost;
 using Microsoft.Extensions.Logging;
 
-// Drives POST /orders on loopback and measures accept latency, orders/s reaching a terminal status and memory.
-// Without --url it starts the local host in this process on a temporary data folder and free ports.
-// Usage: load-driver [--url http://127.0.0.1:3000/] [--count 500] [--seconds 60] [--in-flight 1,10,100,1000] [--rates 500,0]
+// Drives POST /orders on loopback and measures accept latency, orders/s reaching a terminal status and memory over time.
+// Without --url every scenario gets its own local host, started in this process on a fresh temporary data folder and
+// free ports (so one scenario's backlog cannot slow the next), and terminal status is read from the order store's
+// commits instead of polling GET. With --url it drives a running host and polls GET /orders/{id}.
+// Usage: load-driver [--url http://127.0.0.1:3000/] [--count 500] [--seconds 60] [--in-flight 1,10,100,1000]
+//                    [--rates 500,0] [--sustain 60] [--sustain-in-flight 1000] [--drain 30] [--json results.json]
 string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, "--" + name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
+int Int(string name, string fallback) => int.Parse(Arg(name, fallback), CultureInfo.InvariantCulture);
 int[] Ints(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => int.Parse(t, CultureInfo.InvariantCulture))];
 
 var url = Arg("url", "");
-var count = int.Parse(Arg("count", "500"), CultureInfo.InvariantCulture);
-var maxDuration = TimeSpan.FromSeconds(int.Parse(Arg("seconds", "60"), CultureInfo.InvariantCulture));
+var count = Int("count", "500");
+var maxDuration = TimeSpan.FromSeconds(Int("seconds", "60"));
 var inFlightLevels = Ints(Arg("in-flight", "1,10,100,1000"));
 var rates = Ints(Arg("rates", "500,0"));
+var sustainSeconds = Int("sustain", "60");
+var sustainInFlight = Int("sustain-in-flight", "1000");
+var drain = TimeSpan.FromSeconds(Int("drain", "30"));
 
-LocalRuntime? runtime = null;
-var dataDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-load-" + Guid.NewGuid().ToString("N"));
-var sku = Arg("sku", "SKU-1");
-Uri endpoint;
-if (url.Length == 0)
+Uri? external = null;
+if (url.Length > 0)
 {
-    runtime = await LocalRuntime.StartAsync(new LocalRuntimeOptions { DataDirectory = dataDirectory, ApiPort = 0, StepFunctionsPort = 0 },
-        logging => logging.ClearProviders());
-    // The test catalogue has 100 of each SKU; a bench SKU with deep stock keeps every order on the happy path.
-    sku = "SKU-BENCH";
-    await runtime.Services.Stores.Inventory.AddSkuIfMissingAsync(new SkuStock(sku, 100_000_000, 0, 1999, "USD"), CancellationToken.None);
-    endpoint = runtime.ApiEndpoint;
-}
-else
-{
-    endpoint = new Uri(url.EndsWith('/') ? url : url + "/");
-    if (!endpoint.IsLoopback)
+    external = new Uri(url.EndsWith('/') ? url : url + "/");
+    if (!external.IsLoopback)
     {
-        Console.Error.WriteLine("The load driver only targets loopback addresses.");
+        await Console.Error.WriteLineAsync("The load driver only targets loopback addresses.");
         return 2;
     }
 }
 
-try
+var scenarios = new List<Func<LoadScenarios, Task<ScenarioResult>>>();
+scenarios.AddRange(inFlightLevels.Select(n => (Func<LoadScenarios, Task<ScenarioResult>>)(s => s.ClosedLoopAsync(n, Math.Max(count, n), maxDuration))));
+// At a fixed rate the schedule runs for the whole duration (500/s for 60 s is 30,000 orders); flat out it posts --count orders.
+scenarios.AddRange(rates.Select(rate => (Func<LoadScenarios, Task<ScenarioResult>>)(s =>
+    s.OpenLoopAsync(rate, rate > 0 ? (int)(rate * maxDuration.TotalSeconds) : count, maxDuration, drain))));
+if (sustainSeconds > 0)
 {
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2048 }) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(60) };
-    var scenarios = new LoadScenarios(new OrdersClient(http, sku), "load-" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture));
-    Console.Error.WriteLine($"target {endpoint} ({(runtime is null ? "external" : "in-process")}), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-
-    // Warm-up: JIT, SQLite pages, connection pool.
-    await scenarios.ClosedLoopAsync(4, 40, maxDuration);
-
-    var results = new List<ScenarioResult>();
-    foreach (var inFlight in inFlightLevels)
-    {
-        results.Add(await scenarios.ClosedLoopAsync(inFlight, Math.Max(count, inFlight), maxDuration));
-        Console.Error.WriteLine($"{results[^1].Scenario}: done, load average {LoadAverage()}");
-    }
-    foreach (var rate in rates)
-    {
-        results.Add(await scenarios.OpenLoopAsync(rate, count, maxDuration));
-        Console.Error.WriteLine($"{results[^1].Scenario}: done, load average {LoadAverage()}");
-    }
-
-    Console.WriteLine("| scenario | posted | terminal | statuses | s | POST/s | terminal/s | accept p50 ms | accept p99 ms | POST→terminal p50 ms | p99 ms | peak RSS MB | peak heap MB |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var r in results)
-    {
-        var statuses = string.Join(" ", r.Statuses.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Scenario} | {r.Posted} | {r.Terminal} | {statuses} | {r.Seconds:0.0} | {r.PostsPerSecond:0} | {r.TerminalPerSecond:0} | {r.Accept.P50:0.0} | {r.Accept.P99:0.0} | {r.PostToTerminal.P50:0} | {r.PostToTerminal.P99:0} | {r.PeakWorkingSetBytes / 1e6:0} | {r.PeakManagedHeapBytes / 1e6:0} |"));
-    }
-    var jsonPath = Arg("json", "");
-    if (jsonPath.Length > 0)
-    {
-        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-    }
-    return 0;
+    scenarios.Add(s => s.ClosedLoopAsync(sustainInFlight, int.MaxValue, TimeSpan.FromSeconds(sustainSeconds),
+        $"sustained {sustainSeconds} s, {sustainInFlight} in flight"));
 }
-finally
+
+await Console.Error.WriteLineAsync($"target {external?.ToString() ?? "in-process host per scenario"}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+var results = new List<ScenarioResult>();
+var warmUp = 400;
+foreach (var scenario in scenarios)
 {
-    if (runtime is not null)
+    await using var target = await Target.StartAsync(external, Arg("sku", "SKU-1"));
+    // Warm-up: JIT (mostly the first time), SQLite pages, connection pools.
+    await target.Scenarios.ClosedLoopAsync(8, warmUp, TimeSpan.FromSeconds(60));
+    warmUp = 100;
+    var before = RetainedHeap();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var result = await scenario(target.Scenarios);
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    result = result with
     {
-        await runtime.DisposeAsync();
-        Directory.Delete(dataDirectory, recursive: true);
-    }
+        RetainedHeapBeforeBytes = before,
+        RetainedHeapAfterBytes = RetainedHeap(),
+        CpuMillisecondsPerOrder = cpu.TotalMilliseconds / Math.Max(1, result.Terminal),
+    };
+    results.Add(result);
+    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        $"{result.Scenario}: done, {result.Posted} accepted, {result.Shed} shed (429), {result.Terminal} terminal, {result.TerminalPerSecond:0} terminal/s, accept p99 {result.Accept.P99:0.0} ms, load average {LoadAverage()}"));
+}
+
+Console.WriteLine("| scenario | accepted | shed (429) | terminal | statuses | s | POST/s | terminal/s | terminal/s after 10 s | accept p50 ms | accept p99 ms | POST→terminal p50 ms | p99 ms | RSS at 10 s → end MB | peak RSS MB | heap after full GC, before → after MB | CPU ms/order |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+foreach (var r in results)
+{
+    var statuses = string.Join(" ", r.Statuses.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+    var steady = double.IsNaN(r.SteadyTerminalPerSecond) ? "–" : r.SteadyTerminalPerSecond.ToString("0", CultureInfo.InvariantCulture);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {r.Scenario} | {r.Posted} | {r.Shed} | {r.Terminal} | {statuses} | {r.Seconds:0.0} | {r.PostsPerSecond:0} | {r.TerminalPerSecond:0} | {steady} | {r.Accept.P50:0.0} | {r.Accept.P99:0.0} | {r.PostToTerminal.P50:0} | {r.PostToTerminal.P99:0} | {r.WorkingSetAfterWarmupBytes / 1e6:0} → {r.WorkingSetEndBytes / 1e6:0} | {r.PeakWorkingSetBytes / 1e6:0} | {r.RetainedHeapBeforeBytes / 1e6:0} → {r.RetainedHeapAfterBytes / 1e6:0} | {r.CpuMillisecondsPerOrder:0.00} |"));
+}
+var jsonPath = Arg("json", "");
+if (jsonPath.Length > 0)
+{
+    await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(results, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    }));
+}
+return 0;
+
+static long RetainedHeap()
+{
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    return GC.GetTotalMemory(forceFullCollection: true);
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+/// <summary>Where one scenario posts: a fresh in-process host on its own data folder, or the external URL.</summary>
+internal sealed class Target : IAsyncDisposable
+{
+    private readonly LocalRuntime? _runtime;
+    private readonly string? _dataDirectory;
+    private readonly HttpClient _http;
+    private readonly ITerminalSignal _signal;
+
+    private Target(LocalRuntime? runtime, string? dataDirectory, HttpClient http, ITerminalSignal signal, LoadScenarios scenarios)
+    {
+        _runtime = runtime;
+        _dataDirectory = dataDirectory;
+        _http = http;
+        _signal = signal;
+        Scenarios = scenarios;
+    }
+
+    public LoadScenarios Scenarios { get; }
+
+    public static async Task<Target> StartAsync(Uri? external, string sku)
+    {
+        LocalRuntime? runtime = null;
+        string? dataDirectory = null;
+        var endpoint = external;
+        if (endpoint is null)
+        {
+            dataDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-load-" + Guid.NewGuid().ToString("N"));
+            runtime = await LocalRuntime.StartAsync(new LocalRuntimeOptions { DataDirectory = dataDirectory, ApiPort = 0, StepFunctionsPort = 0 },
+                logging => logging.ClearProviders());
+            // The test catalogue has 100 of each SKU; a bench SKU with deep stock keeps every order on the happy path.
+            sku = "SKU-BENCH";
+            await runtime.Services.Stores.Inventory.AddSkuIfMissingAsync(new SkuStock(sku, 100_000_000, 0, 1999, "USD"), CancellationToken.None);
+            endpoint = runtime.ApiEndpoint;
+        }
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 2048,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        })
+        { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new OrdersClient(http, sku);
+        ITerminalSignal signal = runtime is null
+            ? new PollingSignal(client, TimeSpan.FromMilliseconds(10))
+            : new OrderStoreSignal(runtime.Services.Stores.Orders);
+        var runId = "load-" + Guid.NewGuid().ToString("N")[..8];
+        return new Target(runtime, dataDirectory, http, signal, new LoadScenarios(client, signal, runId));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _signal.Dispose();
+        _http.Dispose();
+        if (_runtime is not null)
+        {
+            await _runtime.DisposeAsync().ConfigureAwait(false);
+            Directory.Delete(_dataDirectory!, recursive: true);
+        }
+    }
+}

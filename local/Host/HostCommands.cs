@@ -62,7 +62,7 @@ internal static class HostCommands
 
     public static async Task<int> RedriveDeadLettersAsync(LocalRuntimeOptions options, CancellationToken cancellationToken)
     {
-        var queue = new SqliteQueue(Path.Combine(options.DataDirectory, "queue.db"), LocalServices.OrdersQueueName, new QueueOptions(), TimeProvider.System);
+        using var queue = new SqliteQueue(Path.Combine(options.DataDirectory, "queue.db"), LocalServices.OrdersQueueName, new QueueOptions(), TimeProvider.System);
         var moved = await queue.RedriveDeadLettersAsync(cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"Moved {moved} messages from {queue.DeadLetterName} back to {queue.Name}.");
         return 0;

@@ -24,6 +24,12 @@ public sealed record LocalRuntimeOptions
     /// <summary>Receives after which a message that keeps failing moves to the dead-letter queue (the template's maxReceiveCount).</summary>
     public int MaxReceiveCount { get; init; } = 5;
 
+    /// <summary>
+    /// Batches of orders the queue's event source hands to StartOrderSaga at once (Lambda runs an SQS event source's
+    /// batches concurrently too); each batch's sagas then run side by side in the engine.
+    /// </summary>
+    public int QueuePollers { get; init; } = 8;
+
     /// <summary>Where template.yaml and statemachines/ are; the copies next to the executable by default.</summary>
     public string DeploymentDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "deploy");
 

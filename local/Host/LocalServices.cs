@@ -27,14 +27,19 @@ public sealed class LocalServices : IDisposable
     public const string StateMachineName = "OrderSaga";
     public const string OrdersQueueName = "OrdersQueue";
 
+    /// <summary>What GET /local/topics/messages can show per topic; older messages are dropped so memory stays flat.</summary>
+    public const int MessagesKeptPerTopic = 10_000;
+
     private readonly SamTemplate _template;
     private readonly StepFunctionsClient _stepFunctionsClient;
+    private readonly HttpMessageHandler _loopbackHandler;
     private readonly Uri _stepFunctionsEndpoint;
 
     private LocalServices(SamTemplate template, EmbeddedStores stores, SimulatedPaymentGateway paymentGateway, SimulatedCarrier carrier,
         LocalTopicStore topics, LocalFunctions functions, LocalStepFunctions stepFunctions, SqliteQueue ordersQueue, SqsEventSource orderEvents,
-        StepFunctionsClient stepFunctionsClient, Uri stepFunctionsEndpoint)
+        StepFunctionsClient stepFunctionsClient, HttpMessageHandler loopbackHandler, Uri stepFunctionsEndpoint)
     {
+        _loopbackHandler = loopbackHandler;
         _template = template;
         Stores = stores;
         PaymentGateway = paymentGateway;
@@ -74,12 +79,21 @@ public sealed class LocalServices : IDisposable
         var clock = TimeProvider.System;
         var template = SamTemplate.Load(Path.Combine(options.DeploymentDirectory, "template.yaml"));
         var stores = await EmbeddedStores.OpenAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
-        var topics = new LocalTopicStore(clock);
+        var topics = new LocalTopicStore(clock, maxMessagesPerTopic: MessagesKeptPerTopic);
         var paymentGateway = new SimulatedPaymentGateway(clock);
         var carrier = new SimulatedCarrier();
+        var loopbackHandler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        };
         var stepFunctionsClient = new StepFunctionsClient(new StepFunctionsClientOptions
         {
             Endpoint = stepFunctionsEndpoint,
+            // Loopback only: no proxy lookup, cookies or decompression, and connections kept for the host's lifetime.
+            HttpHandler = loopbackHandler,
             Region = LocalAws.Region,
             // The local API accepts any SigV4 credentials; these sign requests exactly as real ones would.
             Credentials = new BasicAWSCredentials("local", "local"),
@@ -103,6 +117,7 @@ public sealed class LocalServices : IDisposable
             Clock = clock,
             Region = LocalAws.Region,
             AccountId = LocalAws.AccountId,
+            Logger = loggers.CreateLogger<LocalStepFunctions>(),
             Observers = [new SagaStatusChangeRule(stateMachineArn, registries["Orders"], loggers.CreateLogger<SagaStatusChangeRule>())],
         });
         var ordersQueue = new SqliteQueue(Path.Combine(options.DataDirectory, "queue.db"), OrdersQueueName,
@@ -114,9 +129,9 @@ public sealed class LocalServices : IDisposable
             var response = await orders.InvokeAsync(OrdersFunctions.StartOrderSaga, payload,
                 LambdaContext.ForLocalInvocation("StartOrderSagaFunction", TimeSpan.FromSeconds(30)), ct).ConfigureAwait(false);
             return System.Text.Json.JsonSerializer.Deserialize(response, RuntimeJsonContext.Default.SqsBatchResponse)!;
-        }, loggers.CreateLogger<SqsEventSource>());
+        }, loggers.CreateLogger<SqsEventSource>(), concurrency: options.QueuePollers);
         return new LocalServices(template, stores, paymentGateway, carrier, topics, functions, stepFunctions, ordersQueue, orderEvents,
-            stepFunctionsClient, stepFunctionsEndpoint);
+            stepFunctionsClient, loopbackHandler, stepFunctionsEndpoint);
     }
 
     /// <summary>
@@ -148,6 +163,8 @@ public sealed class LocalServices : IDisposable
     {
         StepFunctions.Dispose();
         _stepFunctionsClient.Dispose();
+        _loopbackHandler.Dispose();
+        OrdersQueue.Dispose();
         Stores.Dispose();
     }
 }

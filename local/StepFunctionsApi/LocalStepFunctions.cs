@@ -22,7 +22,7 @@ public sealed class LocalStepFunctions : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        Store = new SqliteStateStore(options.DatabasePath);
+        Store = new SqliteStateStore(options.DatabasePath, options.Logger);
         _observer = new PersistingObserver(Store);
         MockConfig = options.MockConfig
             ?? (string.IsNullOrEmpty(options.MockConfigPath) ? null : StatesLanguage.Mocks.MockConfig.Parse(File.ReadAllText(options.MockConfigPath)));
@@ -66,6 +66,7 @@ public sealed class LocalStepFunctions : IDisposable
         Region = options.Region,
         AccountId = options.AccountId,
         Observers = observers,
+        MaxRetainedEndedExecutions = options.MaxRetainedEndedExecutions,
     };
 
     /// <summary>Parses and registers a definition with the engine (which validates it); throws InvalidDefinition.</summary>
@@ -88,8 +89,9 @@ public sealed class LocalStepFunctions : IDisposable
     internal StateMachine? RunnableMachine(string arn) => _machines.TryGetValue(arn, out var machine) ? machine : null;
 
     /// <summary>
-    /// Starts an execution the API has validated: its record is announced to the observer (stored with ExecutionStarted)
-    /// and stored again once the engine accepted it, so it exists before StartExecution answers.
+    /// Starts an execution the API has validated: its record is announced to the observer (queued with ExecutionStarted)
+    /// and stored again once the engine accepted it; that second write is awaited, so the execution and its first events
+    /// are committed before StartExecution answers.
     /// </summary>
     internal async Task<Execution> StartAsync(StateMachine machine, ExecutionRecord record)
     {
@@ -104,7 +106,7 @@ public sealed class LocalStepFunctions : IDisposable
             _observer.ForgetStart(record.Arn);
             throw new AwsApiException(ex.ErrorCode, ex.Message);
         }
-        Store.InsertExecution(record with { StartDate = execution.StartDate });
+        await Store.InsertExecutionAsync(record with { StartDate = execution.StartDate }).ConfigureAwait(false);
         return execution;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StatesLanguage.Integrations;
 using StatesLanguage.Mocks;
 using StatesLanguage.Runtime;
@@ -34,10 +35,19 @@ public sealed record StepFunctionsApiOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Where a failed background write of the store is reported (none by default).</summary>
+    public ILogger? Logger { get; init; }
+
     public string Region { get; init; } = "us-east-1";
 
     public string AccountId { get; init; } = "123456789012";
 
     /// <summary>Resume the executions a previous process left RUNNING when the service starts.</summary>
     public bool ResumeRunningExecutions { get; init; } = true;
+
+    /// <summary>
+    /// Ended executions the engine keeps in memory (the store keeps all of them; an older one is read back from it when
+    /// asked for, e.g. to redrive it), so a long-running API's memory stays flat.
+    /// </summary>
+    public int? MaxRetainedEndedExecutions { get; init; } = 1_000;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -17,6 +18,11 @@ public sealed class SqliteDocumentStore : IDisposable
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    // Connections stay open with their prepared statements: opening one and setting its pragmas per operation, and
+    // preparing each statement again, cost more than the reads and writes themselves.
+    private readonly ConcurrentBag<PreparedConnection> _readers = [];
+    private PreparedConnection? _writeConnection;
+    private bool _disposed;
 
     /// <param name="databasePath">The SQLite file; created with its table when missing.</param>
     /// <param name="busyTimeout">
@@ -31,13 +37,13 @@ public sealed class SqliteDocumentStore : IDisposable
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
-            Pooling = true,
+            Pooling = false,
             // Microsoft.Data.Sqlite retries SQLITE_BUSY itself for up to the command timeout (whole seconds).
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)),
         }.ToString();
 
         using var connection = Open();
-        using var command = connection.CreateCommand();
+        using var command = connection.Connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS items (pk TEXT PRIMARY KEY, doc TEXT NOT NULL);
@@ -56,11 +62,22 @@ public sealed class SqliteDocumentStore : IDisposable
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var result = work(new DocumentTransaction(connection, transaction));
-            transaction.Commit();
-            return result;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = _writeConnection ??= Open();
+            try
+            {
+                using var transaction = connection.Connection.BeginTransaction(deferred: false);
+                var result = work(new DocumentTransaction(connection, transaction));
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException exception) when (!SqliteFaults.IsLockContention(exception))
+            {
+                // Not another writer's lock: the connection itself may be broken (file gone, I/O error); open a fresh one next time.
+                _writeConnection = null;
+                connection.Dispose();
+                throw;
+            }
         }
         finally
         {
@@ -71,14 +88,23 @@ public sealed class SqliteDocumentStore : IDisposable
     /// <summary>Runs <paramref name="work"/> in one read transaction, so every read inside it sees the same snapshot.</summary>
     public Task<T> ReadAsync<T>(Func<DocumentTransaction, T> work)
     {
+        PreparedConnection? connection = null;
         try
         {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: true);
-            return Task.FromResult(work(new DocumentTransaction(connection, transaction)));
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            connection = _readers.TryTake(out var pooled) ? pooled : Open();
+            T result;
+            using (var transaction = connection.Connection.BeginTransaction(deferred: true))
+            {
+                result = work(new DocumentTransaction(connection, transaction));
+            }
+
+            _readers.Add(connection);
+            return Task.FromResult(result);
         }
         catch (Exception exception)
         {
+            connection?.Dispose();
             // Faults travel in the task, as they would from a truly asynchronous read.
             return Task.FromException<T>(exception);
         }
@@ -88,12 +114,29 @@ public sealed class SqliteDocumentStore : IDisposable
     public Task ClearAsync(CancellationToken cancellationToken) =>
         WriteAsync(items => items.DeleteAll(), cancellationToken);
 
-    /// <summary>Closes the pooled connections to the file, so it can be deleted or reopened by another process.</summary>
+    /// <summary>Closes the connections to the file, so it can be deleted or reopened by another process.</summary>
     public void Dispose()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _writer.Dispose();
+        _writer.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _writeConnection?.Dispose();
+            _writeConnection = null;
+            while (_readers.TryTake(out var reader))
+            {
+                reader.Dispose();
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     /// <summary>Deletes a database file with its WAL and shared-memory side files; missing files are fine.</summary>
@@ -105,22 +148,63 @@ public sealed class SqliteDocumentStore : IDisposable
         }
     }
 
-    private SqliteConnection Open()
+    private PreparedConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        // NORMAL in WAL mode: a commit survives the process crashing or being killed (the restart case); only an OS
-        // crash or power loss can drop the last commits. FULL would fsync every commit, about ten times slower here.
-        pragma.CommandText = string.Create(
-            CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;");
-        pragma.ExecuteNonQuery();
-        return connection;
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            // NORMAL in WAL mode: a commit survives the process crashing or being killed (the restart case); only an OS
+            // crash or power loss can drop the last commits. FULL would fsync every commit, about ten times slower here.
+            pragma.CommandText = string.Create(
+                CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;");
+            pragma.ExecuteNonQuery();
+            return new PreparedConnection(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>An open connection with the statements already prepared on it, by SQL text (one writer at a time).</summary>
+public sealed class PreparedConnection(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection { get; } = connection;
+
+    /// <summary>The prepared command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/>.</summary>
+    public SqliteCommand Command(string sql, SqliteTransaction transaction)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        Connection.Dispose();
     }
 }
 
 /// <summary>Reads and writes documents inside one transaction of a <see cref="SqliteDocumentStore"/>.</summary>
-public sealed class DocumentTransaction(SqliteConnection connection, SqliteTransaction transaction)
+public sealed class DocumentTransaction
 {
     // Enums are stored by their contract names (RESERVED, CHARGED, SHIPPED...) and absent values are left out, as
     // the DynamoDB items do, so a file reads like the table it stands in for.
@@ -130,16 +214,25 @@ public sealed class DocumentTransaction(SqliteConnection connection, SqliteTrans
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private readonly PreparedConnection _connection;
+    private readonly SqliteTransaction _transaction;
+
+    internal DocumentTransaction(PreparedConnection connection, SqliteTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
     public T? Get<T>(string pk)
     {
-        using var command = Command("SELECT doc FROM items WHERE pk = $pk");
+        var command = Command("SELECT doc FROM items WHERE pk = $pk");
         command.Parameters.AddWithValue("$pk", pk);
         return command.ExecuteScalar() is string doc ? JsonSerializer.Deserialize<T>(doc, Json) : default;
     }
 
     public void Put<T>(string pk, T document)
     {
-        using var command = Command("INSERT INTO items (pk, doc) VALUES ($pk, $doc) ON CONFLICT (pk) DO UPDATE SET doc = excluded.doc");
+        var command = Command("INSERT INTO items (pk, doc) VALUES ($pk, $doc) ON CONFLICT (pk) DO UPDATE SET doc = excluded.doc");
         command.Parameters.AddWithValue("$pk", pk);
         command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(document, Json));
         command.ExecuteNonQuery();
@@ -149,7 +242,7 @@ public sealed class DocumentTransaction(SqliteConnection connection, SqliteTrans
     public IReadOnlyList<T> Scan<T>(string prefix)
     {
         // substr compares the leading characters exactly, so LIKE's wildcards and case folding never come into it.
-        using var command = Command("SELECT doc FROM items WHERE substr(pk, 1, length($prefix)) = $prefix ORDER BY pk");
+        var command = Command("SELECT doc FROM items WHERE substr(pk, 1, length($prefix)) = $prefix ORDER BY pk");
         command.Parameters.AddWithValue("$prefix", prefix);
         using var reader = command.ExecuteReader();
         var documents = new List<T>();
@@ -163,15 +256,9 @@ public sealed class DocumentTransaction(SqliteConnection connection, SqliteTrans
 
     internal int DeleteAll()
     {
-        using var command = Command("DELETE FROM items");
+        var command = Command("DELETE FROM items");
         return command.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private SqliteCommand Command(string sql) => _connection.Command(sql, _transaction);
 }

@@ -18,6 +18,10 @@ public static class SqliteFaults
         // Extended result codes (SQLITE_BUSY_SNAPSHOT = 517...) carry the primary code in their low byte.
         (exception.SqliteErrorCode & 0xFF) is Busy or Locked or IoError or Full or CannotOpen;
 
+    /// <summary>The file was locked by another connection (SQLITE_BUSY or SQLITE_LOCKED): the connection itself is fine.</summary>
+    public static bool IsLockContention(SqliteException exception) =>
+        (exception?.SqliteErrorCode & 0xFF) is Busy or Locked;
+
     /// <summary>
     /// Awaits <paramref name="operation"/>; a transient SQLite fault comes out as <paramref name="unavailable"/>'s exception.
     /// </summary>

@@ -8,6 +8,13 @@ namespace ECommerce.LocalStores;
 /// </summary>
 public sealed class SqliteOrderStore(SqliteDocumentStore table) : IOrderStore
 {
+    /// <summary>
+    /// Raised after a status change is committed, with the order as stored; lets an in-process observer (the load
+    /// driver, a test) learn that an order reached a status without polling GET /orders/{id}. Handlers run on the
+    /// writer's thread and must be quick.
+    /// </summary>
+    public event EventHandler<OrderStatusChangedEventArgs>? StatusChanged;
+
     public Task<bool> TryCreateAsync(Order order, CancellationToken cancellationToken) =>
         Guard(() => table.WriteAsync(items =>
         {
@@ -36,15 +43,16 @@ public sealed class SqliteOrderStore(SqliteDocumentStore table) : IOrderStore
             return true;
         }, cancellationToken));
 
-    public Task<bool> TryChangeStatusAsync(OrderStatusChange change, string expectedStatus, CancellationToken cancellationToken) =>
-        Guard(() => table.WriteAsync(items =>
+    public async Task<bool> TryChangeStatusAsync(OrderStatusChange change, string expectedStatus, CancellationToken cancellationToken)
+    {
+        var changed = await Guard(() => table.WriteAsync<Order?>(items =>
         {
             if (items.Get<Order>(change.OrderId) is not { } order || order.Status != expectedStatus)
             {
-                return false;
+                return null;
             }
 
-            items.Put(change.OrderId, order with
+            var updated = order with
             {
                 Status = change.Status,
                 Reason = change.Reason,
@@ -53,9 +61,19 @@ public sealed class SqliteOrderStore(SqliteDocumentStore table) : IOrderStore
                 Currency = change.Currency ?? order.Currency,
                 ChargeId = change.ChargeId ?? order.ChargeId,
                 TrackingNumber = change.TrackingNumber ?? order.TrackingNumber,
-            });
-            return true;
-        }, cancellationToken));
+                ExecutionArn = change.ExecutionArn ?? order.ExecutionArn,
+            };
+            items.Put(change.OrderId, updated);
+            return updated;
+        }, cancellationToken)).ConfigureAwait(false);
+        if (changed is null)
+        {
+            return false;
+        }
+
+        StatusChanged?.Invoke(this, new OrderStatusChangedEventArgs(changed));
+        return true;
+    }
 
     /// <summary>Every order, in order id order (for the console and the invariant checks).</summary>
     public Task<IReadOnlyList<Order>> ListAsync() => Guard(() => table.ReadAsync(items => items.Scan<Order>("")));
@@ -63,4 +81,10 @@ public sealed class SqliteOrderStore(SqliteDocumentStore table) : IOrderStore
     private static Task<T> Guard<T>(Func<Task<T>> operation) =>
         SqliteFaults.Guard(operation, (message, exception) => new DependencyUnavailableException(
             DependencyUnavailableException.OrdersUnavailable, $"The Orders table is unavailable: {message}", exception));
+}
+
+/// <summary>An order whose new status has just been committed.</summary>
+public sealed class OrderStatusChangedEventArgs(Order order) : EventArgs
+{
+    public Order Order { get; } = order;
 }

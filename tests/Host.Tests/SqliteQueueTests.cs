@@ -35,6 +35,36 @@ public sealed class SqliteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_ManyAtOnce_CommitsEveryMessageExactlyOnce()
+    {
+        using var queue = NewQueue();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() =>
+            queue.SendAsync("{}", new Dictionary<string, string> { ["orderId"] = $"o-{i}" }, TestContext.Current.CancellationToken))));
+
+        Assert.Equal(200, ids.Distinct().Count());
+        Assert.Equal(200, await queue.CountAsync(TestContext.Current.CancellationToken));
+        using var reopened = NewQueue();
+        var received = await reopened.ReceiveAsync(1000, TestContext.Current.CancellationToken);
+        Assert.Equal(ids.Order(), received.Select(m => m.MessageId).Order());
+    }
+
+    [Fact]
+    public async Task DeleteBatchAsync_DeletesTheCurrentHandles_AndSkipsStaleOnes()
+    {
+        using var queue = NewQueue();
+        for (var i = 0; i < 3; i++)
+        {
+            await queue.SendAsync("{}", OrderAttributes, TestContext.Current.CancellationToken);
+        }
+
+        var received = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+        var deleted = await queue.DeleteBatchAsync([received[0].ReceiptHandle, received[1].ReceiptHandle, "stale-handle"], TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal(1, await queue.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Delete_WithAStaleReceiptHandle_DeletesNothing()
     {
         var queue = NewQueue();

@@ -27,7 +27,8 @@ public sealed class LocalFunctions(SamTemplate template, IReadOnlyDictionary<str
             return LambdaInvocationResult.NotFound();
         }
 
-        var orderId = OrderIdOf(payloadJson);
+        // Parsing the payload only to name the order in the log costs more than the log line; skip it when nobody listens.
+        var orderId = logger.IsEnabled(LogLevel.Information) ? OrderIdOf(payloadJson) : null;
         var started = Stopwatch.GetTimestamp();
         try
         {

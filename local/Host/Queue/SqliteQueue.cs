@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ECommerce.LocalStores;
 using Microsoft.Data.Sqlite;
 
 namespace ECommerce.LocalHost.Queue;
@@ -6,12 +7,25 @@ namespace ECommerce.LocalHost.Queue;
 /// <summary>
 /// A durable queue with SQS semantics in one SQLite file: a received message stays invisible for the visibility
 /// timeout and comes back unless deleted; past maxReceiveCount it moves to the dead-letter queue. An accepted
-/// message is on disk before <see cref="SendAsync"/> returns, so a crash right after never loses it.
+/// message is committed before <see cref="SendAsync"/> returns, so a killed process never loses it (WAL with
+/// synchronous=NORMAL: only an OS crash or power loss could drop the last commits).
 /// </summary>
-public sealed class SqliteQueue
+/// <remarks>
+/// One write connection serves every change, one at a time (SQLite has one writer; separate connections only met as
+/// SQLITE_BUSY and slept in its busy handler), with its statements prepared once. Sends that arrive while a commit is
+/// under way are committed together in the next transaction (group commit), so a burst of POSTs costs one commit, not
+/// one each. Counts and peeks use their own read connection, which WAL never makes wait for the writer.
+/// </remarks>
+public sealed class SqliteQueue : IDisposable
 {
-    private readonly string _connectionString;
     private readonly TimeProvider _clock;
+    private readonly PreparedConnection _writeConnection;
+    private readonly SqliteConnection _readConnection;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Lock _reader = new();
+    private readonly Lock _sendsGate = new();
+    private List<PendingSend> _sends = [];
+    private bool _disposed;
 
     public SqliteQueue(string databasePath, string name, QueueOptions options, TimeProvider clock)
     {
@@ -20,9 +34,9 @@ public sealed class SqliteQueue
         DeadLetterName = name + "-dlq";
         Options = options;
         _clock = clock;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
-        using var connection = Open();
-        Execute(connection, """
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        _writeConnection = new PreparedConnection(Open(connectionString));
+        Execute(_writeConnection.Connection, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS queue_messages (
                 message_id     TEXT PRIMARY KEY,
@@ -36,6 +50,7 @@ public sealed class SqliteQueue
             );
             CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages (queue, visible_at, sent_at);
             """);
+        _readConnection = Open(connectionString);
     }
 
     public string Name { get; }
@@ -44,173 +59,288 @@ public sealed class SqliteQueue
 
     public QueueOptions Options { get; }
 
+    /// <summary>Stores a message; returns its id once it is committed (with any other sends that arrived meanwhile).</summary>
     public async Task<string> SendAsync(string body, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken = default)
     {
-        var messageId = Guid.NewGuid().ToString();
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO queue_messages (message_id, queue, body, attributes, sent_at, visible_at)
-            VALUES ($id, $queue, $body, $attributes, $now, $now)
-            """;
-        command.Parameters.AddWithValue("$id", messageId);
-        command.Parameters.AddWithValue("$queue", Name);
-        command.Parameters.AddWithValue("$body", body);
-        command.Parameters.AddWithValue("$attributes", JsonSerializer.Serialize(attributes, QueueJsonContext.Default.IReadOnlyDictionaryStringString));
-        command.Parameters.AddWithValue("$now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return messageId;
+        var send = new PendingSend(Guid.NewGuid().ToString(), body,
+            JsonSerializer.Serialize(attributes, QueueJsonContext.Default.IReadOnlyDictionaryStringString),
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_sendsGate)
+        {
+            _sends.Add(send);
+        }
+
+        // Not cancellable from here on: once queued, the send commits (a caller told "cancelled" must not find it sent).
+        await _writer.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            CommitSends();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        await send.Committed.Task.ConfigureAwait(false);
+        return send.MessageId;
     }
 
     /// <summary>Receives up to <paramref name="maxMessages"/> visible messages, oldest first, hiding them for the visibility timeout.</summary>
-    public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default)
-    {
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var hiddenUntil = now + (long)Options.VisibilityTimeout.TotalMilliseconds;
-        await using var connection = Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        var candidates = new List<(string Id, string Body, string Attributes, long SentAt, int ReceiveCount)>();
-        await using (var select = connection.CreateCommand())
+    public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default) =>
+        WriteAsync<IReadOnlyList<QueueMessage>>(transaction =>
         {
-            select.Transaction = transaction;
-            select.CommandText = """
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var hiddenUntil = now + (long)Options.VisibilityTimeout.TotalMilliseconds;
+            var candidates = new List<(string Id, string Body, string Attributes, long SentAt, int ReceiveCount)>();
+            var select = Command(transaction, """
                 SELECT message_id, body, attributes, sent_at, receive_count FROM queue_messages
                 WHERE queue = $queue AND visible_at <= $now ORDER BY sent_at, rowid LIMIT $max
-                """;
+                """);
             select.Parameters.AddWithValue("$queue", Name);
             select.Parameters.AddWithValue("$now", now);
             select.Parameters.AddWithValue("$max", maxMessages);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            using (var reader = select.ExecuteReader())
             {
-                candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt32(4)));
-            }
-        }
-
-        var received = new List<QueueMessage>();
-        foreach (var candidate in candidates)
-        {
-            if (candidate.ReceiveCount >= Options.MaxReceiveCount)
-            {
-                await MoveAsync(connection, transaction, candidate.Id, DeadLetterName, now, cancellationToken).ConfigureAwait(false);
-                continue;
+                while (reader.Read())
+                {
+                    candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt32(4)));
+                }
             }
 
-            var handle = Guid.NewGuid().ToString("N");
-            await using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = """
-                UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = $hidden, receipt_handle = $handle
-                WHERE message_id = $id
-                """;
-            update.Parameters.AddWithValue("$hidden", hiddenUntil);
-            update.Parameters.AddWithValue("$handle", handle);
-            update.Parameters.AddWithValue("$id", candidate.Id);
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            var attributes = JsonSerializer.Deserialize(candidate.Attributes, QueueJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>();
-            received.Add(new QueueMessage(candidate.Id, handle, candidate.Body, attributes, candidate.ReceiveCount + 1,
-                DateTimeOffset.FromUnixTimeMilliseconds(candidate.SentAt)));
-        }
+            var received = new List<QueueMessage>(candidates.Count);
+            foreach (var candidate in candidates)
+            {
+                if (candidate.ReceiveCount >= Options.MaxReceiveCount)
+                {
+                    Move(transaction, candidate.Id, DeadLetterName, now);
+                    continue;
+                }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return received;
-    }
+                var handle = Guid.NewGuid().ToString("N");
+                var update = Command(transaction, """
+                    UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = $hidden, receipt_handle = $handle
+                    WHERE message_id = $id
+                    """);
+                update.Parameters.AddWithValue("$hidden", hiddenUntil);
+                update.Parameters.AddWithValue("$handle", handle);
+                update.Parameters.AddWithValue("$id", candidate.Id);
+                update.ExecuteNonQuery();
+                var attributes = JsonSerializer.Deserialize(candidate.Attributes, QueueJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>();
+                received.Add(new QueueMessage(candidate.Id, handle, candidate.Body, attributes, candidate.ReceiveCount + 1,
+                    DateTimeOffset.FromUnixTimeMilliseconds(candidate.SentAt)));
+            }
+
+            return received;
+        }, cancellationToken);
 
     /// <summary>Deletes a received message; a stale receipt handle (the message was received again since) deletes nothing.</summary>
-    public async Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM queue_messages WHERE queue = $queue AND receipt_handle = $handle";
-        command.Parameters.AddWithValue("$queue", Name);
-        command.Parameters.AddWithValue("$handle", receiptHandle);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+    public async Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken = default) =>
+        await DeleteBatchAsync([receiptHandle], cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>Deletes received messages in one commit (SQS's DeleteMessageBatch); returns how many were deleted.</summary>
+    public Task<int> DeleteBatchAsync(IReadOnlyCollection<string> receiptHandles, CancellationToken cancellationToken = default) =>
+        receiptHandles.Count == 0
+            ? Task.FromResult(0)
+            : WriteAsync(transaction =>
+            {
+                var deleted = 0;
+                foreach (var handle in receiptHandles)
+                {
+                    var command = Command(transaction, "DELETE FROM queue_messages WHERE queue = $queue AND receipt_handle = $handle");
+                    command.Parameters.AddWithValue("$queue", Name);
+                    command.Parameters.AddWithValue("$handle", handle);
+                    deleted += command.ExecuteNonQuery();
+                }
+
+                return deleted;
+            }, cancellationToken);
 
     /// <summary>Makes a received message visible again after <paramref name="timeout"/> (zero: at once).</summary>
-    public async Task ChangeVisibilityAsync(string receiptHandle, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE queue_messages SET visible_at = $visible WHERE queue = $queue AND receipt_handle = $handle";
-        command.Parameters.AddWithValue("$visible", _clock.GetUtcNow().Add(timeout).ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$queue", Name);
-        command.Parameters.AddWithValue("$handle", receiptHandle);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task ChangeVisibilityAsync(string receiptHandle, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WriteAsync(transaction =>
+        {
+            var command = Command(transaction, "UPDATE queue_messages SET visible_at = $visible WHERE queue = $queue AND receipt_handle = $handle");
+            command.Parameters.AddWithValue("$visible", _clock.GetUtcNow().Add(timeout).ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$queue", Name);
+            command.Parameters.AddWithValue("$handle", receiptHandle);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
 
     /// <summary>Messages in the queue (visible or in flight), as SQS's ApproximateNumberOfMessages plus NotVisible.</summary>
-    public Task<long> CountAsync(CancellationToken cancellationToken = default) => CountAsync(Name, cancellationToken);
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => CountAsync(Name);
 
-    public Task<long> CountDeadLettersAsync(CancellationToken cancellationToken = default) => CountAsync(DeadLetterName, cancellationToken);
+    public Task<long> CountDeadLettersAsync(CancellationToken cancellationToken = default) => CountAsync(DeadLetterName);
 
     /// <summary>Peeks at the dead-letter queue without receiving, oldest first.</summary>
-    public async Task<IReadOnlyList<(string MessageId, string Body, IReadOnlyDictionary<string, string> Attributes)>> ListDeadLettersAsync(
-        CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message_id, body, attributes FROM queue_messages WHERE queue = $queue ORDER BY sent_at, rowid";
-        command.Parameters.AddWithValue("$queue", DeadLetterName);
-        var messages = new List<(string, string, IReadOnlyDictionary<string, string>)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+    public Task<IReadOnlyList<(string MessageId, string Body, IReadOnlyDictionary<string, string> Attributes)>> ListDeadLettersAsync(
+        CancellationToken cancellationToken = default) =>
+        Read<IReadOnlyList<(string, string, IReadOnlyDictionary<string, string>)>>(command =>
         {
-            var attributes = JsonSerializer.Deserialize(reader.GetString(2), QueueJsonContext.Default.IReadOnlyDictionaryStringString)!;
-            messages.Add((reader.GetString(0), reader.GetString(1), attributes));
-        }
+            command.CommandText = "SELECT message_id, body, attributes FROM queue_messages WHERE queue = $queue ORDER BY sent_at, rowid";
+            command.Parameters.AddWithValue("$queue", DeadLetterName);
+            var messages = new List<(string, string, IReadOnlyDictionary<string, string>)>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var attributes = JsonSerializer.Deserialize(reader.GetString(2), QueueJsonContext.Default.IReadOnlyDictionaryStringString)!;
+                messages.Add((reader.GetString(0), reader.GetString(1), attributes));
+            }
 
-        return messages;
-    }
+            return messages;
+        });
 
     /// <summary>Moves every dead letter back to the queue with a fresh receive count (SQS's DLQ redrive); returns how many.</summary>
-    public async Task<int> RedriveDeadLettersAsync(CancellationToken cancellationToken = default)
+    public Task<int> RedriveDeadLettersAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync(transaction =>
+        {
+            var command = Command(transaction, """
+                UPDATE queue_messages SET queue = $queue, receive_count = 0, receipt_handle = NULL, visible_at = $now
+                WHERE queue = $dlq
+                """);
+            command.Parameters.AddWithValue("$queue", Name);
+            command.Parameters.AddWithValue("$dlq", DeadLetterName);
+            command.Parameters.AddWithValue("$now", _clock.GetUtcNow().ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Closes the queue's connections, waiting for a commit under way.</summary>
+    public void Dispose()
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE queue_messages SET queue = $queue, receive_count = 0, receipt_handle = NULL, visible_at = $now
-            WHERE queue = $dlq
-            """;
-        command.Parameters.AddWithValue("$queue", Name);
-        command.Parameters.AddWithValue("$dlq", DeadLetterName);
-        command.Parameters.AddWithValue("$now", _clock.GetUtcNow().ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _writer.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _writeConnection.Dispose();
+            lock (_reader)
+            {
+                _readConnection.Dispose();
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
-    private async Task<long> CountAsync(string queue, CancellationToken cancellationToken)
+    private Task<long> CountAsync(string queue) => Read(command =>
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM queue_messages WHERE queue = $queue";
         command.Parameters.AddWithValue("$queue", queue);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return (long)command.ExecuteScalar()!;
+    });
+
+    /// <summary>Commits every queued send in one transaction. Callers hold _writer.</summary>
+    private void CommitSends()
+    {
+        List<PendingSend> batch;
+        lock (_sendsGate)
+        {
+            if (_sends.Count == 0)
+            {
+                return;
+            }
+
+            batch = _sends;
+            _sends = [];
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            using var transaction = _writeConnection.Connection.BeginTransaction();
+            foreach (var send in batch)
+            {
+                var insert = Command(transaction, """
+                    INSERT INTO queue_messages (message_id, queue, body, attributes, sent_at, visible_at)
+                    VALUES ($id, $queue, $body, $attributes, $now, $now)
+                    """);
+                insert.Parameters.AddWithValue("$id", send.MessageId);
+                insert.Parameters.AddWithValue("$queue", Name);
+                insert.Parameters.AddWithValue("$body", send.Body);
+                insert.Parameters.AddWithValue("$attributes", send.Attributes);
+                insert.Parameters.AddWithValue("$now", now);
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception exception)
+        {
+            foreach (var send in batch)
+            {
+                send.Committed.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        foreach (var send in batch)
+        {
+            send.Committed.TrySetResult();
+        }
     }
 
-    private static async Task MoveAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, string queue, long now,
-        CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _writeConnection.Connection.BeginTransaction();
+            var result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private Task<T> Read<T>(Func<SqliteCommand, T> work)
+    {
+        try
+        {
+            lock (_reader)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                using var command = _readConnection.CreateCommand();
+                return Task.FromResult(work(command));
+            }
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<T>(exception);
+        }
+    }
+
+    private void Move(SqliteTransaction transaction, string messageId, string queue, long now)
+    {
+        var command = Command(transaction, """
             UPDATE queue_messages SET queue = $queue, receive_count = 0, receipt_handle = NULL, visible_at = $now
             WHERE message_id = $id
-            """;
+            """);
         command.Parameters.AddWithValue("$queue", queue);
         command.Parameters.AddWithValue("$now", now);
         command.Parameters.AddWithValue("$id", messageId);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        command.ExecuteNonQuery();
     }
 
-    private SqliteConnection Open()
+    /// <summary>The write connection's prepared command for <paramref name="sql"/>, parameters cleared. Callers hold _writer.</summary>
+    private SqliteCommand Command(SqliteTransaction transaction, string sql) => _writeConnection.Command(sql, transaction);
+
+    private static SqliteConnection Open(string connectionString)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
-        pragma.ExecuteNonQuery();
+        // busy_timeout: another process on the same file (the dlq-redrive command) waits instead of failing.
+        Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
         return connection;
     }
 
@@ -220,4 +350,6 @@ public sealed class SqliteQueue
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    private sealed record PendingSend(string MessageId, string Body, string Attributes, TaskCompletionSource Committed);
 }

@@ -38,6 +38,12 @@ public sealed class SqsEventSource(
             return 0;
         }
 
+        if (messages.Count == batchSize)
+        {
+            // A full batch: more may be waiting, so wake an idle poller to take the next one while this one works.
+            NotifyMessageSent();
+        }
+
         SqsBatchResponse response;
         try
         {
@@ -50,10 +56,8 @@ public sealed class SqsEventSource(
         }
 
         var failed = response.BatchItemFailures.Select(f => f.ItemIdentifier).ToHashSet(StringComparer.Ordinal);
-        foreach (var message in messages.Where(m => !failed.Contains(m.MessageId)))
-        {
-            await queue.DeleteAsync(message.ReceiptHandle, cancellationToken).ConfigureAwait(false);
-        }
+        await queue.DeleteBatchAsync(messages.Where(m => !failed.Contains(m.MessageId)).Select(m => m.ReceiptHandle).ToList(), cancellationToken)
+            .ConfigureAwait(false);
 
         return messages.Count;
     }

@@ -29,9 +29,16 @@ internal sealed class ExecutionOperations(LocalStepFunctions sfn)
         var machine = sfn.RunnableMachine(machineArn) ?? throw AwsApiException.StateMachineDoesNotExist(machineArn);
         CheckTestCase(stored.Name, testCase);
         var arn = sfn.ExecutionArn(stored.Name, name);
-        if (sfn.Store.GetExecution(arn) is { } existing)
+        // An execution this process runs or ran is in the engine; one only an earlier process ran was committed by it.
+        if (sfn.Engine.GetExecution(arn) is { } held)
         {
-            return SameStartAgain(existing, input);
+            // Its first start may still be committing: answer only once it is on disk, as that start will.
+            await sfn.Store.FlushAsync().ConfigureAwait(false);
+            return SameStartAgain(held.ExecutionArn, held.Status == ExecutionStatus.RUNNING, held.Input, held.StartDate, input);
+        }
+        if (sfn.Store.GetCommittedExecution(arn) is { } existing)
+        {
+            return SameStartAgain(existing.Arn, existing.IsRunning, existing.Input, existing.StartDate, input);
         }
         var record = new ExecutionRecord
         {
@@ -284,13 +291,13 @@ internal sealed class ExecutionOperations(LocalStepFunctions sfn)
     }
 
     /// <summary>AWS: the same name and input while the execution runs returns it again; anything else is ExecutionAlreadyExists.</summary>
-    private static JsonObject SameStartAgain(ExecutionRecord existing, string input)
+    private static JsonObject SameStartAgain(string arn, bool running, string existingInput, DateTimeOffset startDate, string input)
     {
-        if (existing.IsRunning && existing.Input == input)
+        if (running && existingInput == input)
         {
-            return new JsonObject { ["executionArn"] = existing.Arn, ["startDate"] = AwsJson.Timestamp(existing.StartDate) };
+            return new JsonObject { ["executionArn"] = arn, ["startDate"] = AwsJson.Timestamp(startDate) };
         }
-        throw new AwsApiException("ExecutionAlreadyExists", $"Execution Already Exists: '{existing.Arn}'");
+        throw new AwsApiException("ExecutionAlreadyExists", $"Execution Already Exists: '{arn}'");
     }
 
     private void CheckTestCase(string machineName, string? testCase)

@@ -4,10 +4,13 @@ using StatesLanguage.Runtime;
 namespace StepFunctionsApi.Persistence;
 
 /// <summary>
-/// Writes every history event, checkpoint and final status the engine reports into the store, synchronously, so the
-/// next state only runs once the previous one is on disk. A top-level state's exit is held back until the checkpoint
-/// past it (or the execution's end) arrives and both are committed in one transaction: a crash between them would
-/// otherwise leave a completed state behind its checkpoint, and a restart would run it again.
+/// Writes every history event, checkpoint and final status the engine reports into the store's write queue, in the
+/// order reported, without waiting for the commit (the engine's threads never block on the disk; StartExecution waits
+/// for its execution's first writes). A crash can drop the last queued writes: the store then holds the execution as it
+/// was a moment earlier and a restart resumes it from there, running the state in flight again, as after any crash.
+/// A top-level state's exit is held back until the checkpoint past it (or the execution's end) arrives and both are
+/// committed in one transaction: a crash between them would otherwise leave a completed state behind its checkpoint,
+/// and a restart would run it again.
 /// </summary>
 internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObserver
 {
@@ -35,7 +38,7 @@ internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObs
         }
         if (historyEvent.Type == "ExecutionStarted" && _pending.TryRemove(execution.ExecutionArn, out var record))
         {
-            store.InsertExecution(record with { StartDate = execution.StartDate });
+            store.InsertExecutionInBackground(record with { StartDate = execution.StartDate });
         }
         var arn = execution.ExecutionArn;
         if (historyEvent.Type.EndsWith("StateExited", StringComparison.Ordinal)
@@ -44,7 +47,7 @@ internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObs
             _heldExit[arn] = historyEvent;
             return;
         }
-        store.AppendEvents(arn, WithHeldExit(arn, historyEvent), checkpoint: null);
+        store.AppendEventsInBackground(arn, WithHeldExit(arn, historyEvent), checkpoint: null);
         if (ClosureFrom(historyEvent) is not null)
         {
             _checkpointState.TryRemove(arn, out _);
@@ -59,7 +62,7 @@ internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObs
             return;
         }
         _checkpointState[arn] = checkpoint.StateName;
-        store.AppendEvents(arn, WithHeldExit(arn, null), checkpoint);
+        store.AppendEventsInBackground(arn, WithHeldExit(arn, null), checkpoint);
     }
 
     /// <summary>The held exit of the execution's last top-level state (if any) followed by <paramref name="next"/>.</summary>
@@ -83,7 +86,7 @@ internal sealed class PersistingObserver(SqliteStateStore store) : IExecutionObs
         {
             return;
         }
-        store.CloseExecution(execution.ExecutionArn, new ExecutionClosure(
+        store.CloseExecutionInBackground(execution.ExecutionArn, new ExecutionClosure(
             execution.Status.ToString(), execution.StopDate ?? DateTimeOffset.UtcNow, execution.Output, execution.Error, execution.Cause));
     }
 

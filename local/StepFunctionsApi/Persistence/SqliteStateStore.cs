@@ -1,30 +1,56 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using StatesLanguage.Runtime;
 
 namespace StepFunctionsApi.Persistence;
 
 /// <summary>
-/// State machines, executions, their histories and checkpoints in one SQLite database (WAL). Every write is its own
-/// committed transaction, so what a caller saw stored survives a killed process. <c>:memory:</c> keeps it all in RAM.
+/// State machines, executions, their histories and checkpoints in one SQLite database (WAL, synchronous=NORMAL: a
+/// commit survives a killed process; only an OS crash or power loss can undo the last ones). <c>:memory:</c> keeps it
+/// all in RAM.
 /// </summary>
+/// <remarks>
+/// Every write goes through one queue, committed in order by one writer thread, as many queued writes per transaction
+/// as have gathered (group commit): executions report events from many threads at once, and a transaction per event
+/// made them queue on a lock, blocking thread-pool threads. Writes that return (or complete their task) are committed;
+/// the <c>InBackground</c> writes the engine's observer uses return at once, and a crash can drop the last of them,
+/// which leaves the store as it was a moment earlier (a history prefix with its checkpoint, never a gap). Reads first
+/// wait for the writes queued before them, so a caller always reads what it wrote.
+/// </remarks>
 public sealed class SqliteStateStore : IDisposable
 {
     public const string InMemory = ":memory:";
 
-    // One connection, serialized: writes come from many executions at once and SQLite has one writer anyway.
+    // The write connection, used under _gate by the writer thread for each batch (and by readers of an in-memory database).
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    // Prepared statements by SQL text, reused (only under _gate).
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    // A file database is read through its own connection, which WAL never makes wait for a batch being committed.
+    private readonly SqliteConnection? _readConnection;
+    private readonly Lock _readGate = new();
+    private readonly Dictionary<string, SqliteCommand> _readCommands = new(StringComparer.Ordinal);
+    private readonly ILogger? _logger;
+    private readonly ConcurrentDictionary<string, StateMachineRecord> _machines = new(StringComparer.Ordinal);
+    private int _machinesVersion;
 
-    public SqliteStateStore(string? databasePath)
+    private readonly object _queueGate = new();
+    private List<PendingWrite> _queue = [];
+    private long _unflushed;
+    private bool _stopping;
+    private readonly Thread _writer;
+
+    public SqliteStateStore(string? databasePath, ILogger? logger = null)
     {
+        _logger = logger;
         var path = string.IsNullOrEmpty(databasePath) ? InMemory : databasePath;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         if (path != InMemory)
         {
             Execute("PRAGMA journal_mode=WAL;");
-            // NORMAL in WAL mode: a commit survives a killed process (it is in the OS cache); only power loss can undo it.
             Execute("PRAGMA synchronous=NORMAL;");
         }
         Execute("""
@@ -52,19 +78,60 @@ public sealed class SqliteStateStore : IDisposable
             Execute("ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;");
             Execute("ALTER TABLE executions ADD COLUMN redrive_ms INTEGER;");
         }
+        if (path != InMemory)
+        {
+            _readConnection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            _readConnection.Open();
+            using var timeout = _readConnection.CreateCommand();
+            timeout.CommandText = "PRAGMA busy_timeout = 5000;";
+            timeout.ExecuteNonQuery();
+        }
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sfn-store-writer" };
+        _writer.Start();
     }
 
+    /// <summary>Commits what is queued and closes the database.</summary>
     public void Dispose()
     {
+        lock (_queueGate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+            _stopping = true;
+            Monitor.PulseAll(_queueGate);
+        }
+        _writer.Join();
         lock (_gate)
         {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+            _commands.Clear();
             _connection.Dispose();
+        }
+        lock (_readGate)
+        {
+            foreach (var command in _readCommands.Values)
+            {
+                command.Dispose();
+            }
+            _readCommands.Clear();
+            _readConnection?.Dispose();
         }
     }
 
+    /// <summary>Completes once every write queued before this call is committed.</summary>
+    public Task FlushAsync() =>
+        Interlocked.Read(ref _unflushed) == 0 ? Task.CompletedTask : Enqueue(_ => { }, wait: true)!;
+
     public void UpsertStateMachine(StateMachineRecord machine)
     {
-        Write("""
+        ArgumentNullException.ThrowIfNull(machine);
+        _machines.TryRemove(machine.Arn, out _);
+        Write(transaction => Run(transaction, """
             INSERT INTO state_machines (arn, name, definition, role_arn, type, creation_ms, update_ms, revision_id)
             VALUES ($arn, $name, $definition, $role, $type, $created, $updated, $revision)
             ON CONFLICT (arn) DO UPDATE SET definition = $definition, role_arn = $role, update_ms = $updated, revision_id = $revision;
@@ -78,23 +145,62 @@ public sealed class SqliteStateStore : IDisposable
             c.Parameters.AddWithValue("$created", machine.CreationDate.ToUnixTimeMilliseconds());
             c.Parameters.AddWithValue("$updated", machine.UpdateDate.ToUnixTimeMilliseconds());
             c.Parameters.AddWithValue("$revision", machine.RevisionId);
-        });
+        }));
+        // The stored row keeps its first creation date, so the next read fills the cache from the table.
+        Interlocked.Increment(ref _machinesVersion);
+        _machines.TryRemove(machine.Arn, out _);
     }
 
-    public StateMachineRecord? GetStateMachine(string arn) =>
-        Query("SELECT * FROM state_machines WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadStateMachine).FirstOrDefault();
+    /// <summary>The state machine, from memory after the first read: every StartExecution asks, and state machines rarely change.</summary>
+    public StateMachineRecord? GetStateMachine(string arn)
+    {
+        if (_machines.TryGetValue(arn, out var cached))
+        {
+            return cached;
+        }
+        // State machine writes always wait for their commit, so this read need not wait for the queue.
+        var version = Volatile.Read(ref _machinesVersion);
+        var stored = Query("SELECT * FROM state_machines WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadStateMachine, flush: false)
+            .FirstOrDefault();
+        if (stored is not null)
+        {
+            _machines.TryAdd(arn, stored);
+            if (Volatile.Read(ref _machinesVersion) != version)
+            {
+                // A write raced this read: the row may be the old one, so do not keep it.
+                _machines.TryRemove(arn, out _);
+            }
+        }
+        return stored;
+    }
 
     public IReadOnlyList<StateMachineRecord> ListStateMachines() =>
-        Query("SELECT * FROM state_machines ORDER BY name", _ => { }, ReadStateMachine);
+        Query("SELECT * FROM state_machines ORDER BY name", _ => { }, ReadStateMachine, flush: false);
 
-    public void DeleteStateMachine(string arn) =>
-        Write("DELETE FROM state_machines WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn));
+    public void DeleteStateMachine(string arn)
+    {
+        Write(transaction => Run(transaction, "DELETE FROM state_machines WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn)));
+        Interlocked.Increment(ref _machinesVersion);
+        _machines.TryRemove(arn, out _);
+    }
 
     /// <summary>Records a new execution; false when one with this ARN already exists (nothing changes then).</summary>
-    public bool InsertExecution(ExecutionRecord execution)
+    public bool InsertExecution(ExecutionRecord execution) => InsertExecutionAsync(execution).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="InsertExecution"/>
+    /// <remarks>Completes once committed, with every write queued before it (the execution's first events).</remarks>
+    public async Task<bool> InsertExecutionAsync(ExecutionRecord execution)
     {
         var inserted = 0;
-        Write("""
+        await Enqueue(transaction => inserted = InsertExecution(transaction, execution), wait: true)!.ConfigureAwait(false);
+        return inserted == 1;
+    }
+
+    /// <summary>Queues the insertion of a new execution without waiting for its commit (an existing one is left as it is).</summary>
+    public void InsertExecutionInBackground(ExecutionRecord execution) =>
+        Enqueue(transaction => InsertExecution(transaction, execution), wait: false);
+
+    private int InsertExecution(SqliteTransaction transaction, ExecutionRecord execution) => Run(transaction, """
             INSERT OR IGNORE INTO executions (arn, state_machine_arn, name, status, start_ms, input, test_case, definition, role_arn, definition_update_ms)
             VALUES ($arn, $machine, $name, $status, $start, $input, $testCase, $definition, $role, $defUpdated);
             """, c =>
@@ -109,12 +215,17 @@ public sealed class SqliteStateStore : IDisposable
             c.Parameters.AddWithValue("$definition", execution.Definition);
             c.Parameters.AddWithValue("$role", execution.RoleArn);
             c.Parameters.AddWithValue("$defUpdated", execution.DefinitionUpdateDate.ToUnixTimeMilliseconds());
-        }, rows => inserted = rows);
-        return inserted == 1;
-    }
+        });
 
     public ExecutionRecord? GetExecution(string arn) =>
         Query("SELECT * FROM executions WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadExecution).FirstOrDefault();
+
+    /// <summary>
+    /// The execution as committed so far, without waiting for queued writes: for a caller that only needs to know whether
+    /// an execution this process does not hold was stored by an earlier one.
+    /// </summary>
+    internal ExecutionRecord? GetCommittedExecution(string arn) =>
+        Query("SELECT * FROM executions WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadExecution, flush: false).FirstOrDefault();
 
     public IReadOnlyList<ExecutionRecord> RunningExecutions() =>
         Query("SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY seq", _ => { }, ReadExecution);
@@ -162,82 +273,92 @@ public sealed class SqliteStateStore : IDisposable
     /// state's exit and the checkpoint past it are on disk together or not at all. A terminal event closes the
     /// execution (with <paramref name="closure"/>, or the one the event implies); ExecutionRedriven reopens it: status
     /// RUNNING, the redrive counted and dated, and the stored checkpoint moved past the redrive with fresh retries, as
-    /// the engine reruns it.
+    /// the engine reruns it. Returns once committed.
     /// </summary>
     public void AppendEvents(string executionArn, IReadOnlyList<HistoryEvent> events, ExecutionCheckpoint? checkpoint, ExecutionClosure? closure = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        lock (_gate)
+        Write(transaction => Append(transaction, executionArn, Serialized(events), checkpoint?.ToJson(), closure));
+    }
+
+    /// <summary>
+    /// <see cref="AppendEvents"/> without waiting for the commit: the writes keep their order with every other write, and
+    /// the events and checkpoint of one call still commit together.
+    /// </summary>
+    public void AppendEventsInBackground(string executionArn, IReadOnlyList<HistoryEvent> events, ExecutionCheckpoint? checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        // Serialised on the caller's thread: the event objects are not touched again once queued.
+        var serialized = Serialized(events);
+        var checkpointJson = checkpoint?.ToJson();
+        Enqueue(transaction => Append(transaction, executionArn, serialized, checkpointJson, null), wait: false);
+    }
+
+    private static (HistoryEvent Event, string? Details)[] Serialized(IReadOnlyList<HistoryEvent> events)
+    {
+        var serialized = new (HistoryEvent, string?)[events.Count];
+        for (var i = 0; i < events.Count; i++)
         {
-            using var transaction = _connection.BeginTransaction();
-            foreach (var historyEvent in events)
+            serialized[i] = (events[i], events[i].Details?.ToJsonString());
+        }
+        return serialized;
+    }
+
+    // Runs on the writer thread inside a batch's transaction.
+    private void Append(SqliteTransaction transaction, string executionArn, (HistoryEvent Event, string? Details)[] events, string? checkpointJson,
+        ExecutionClosure? closure)
+    {
+        foreach (var (historyEvent, details) in events)
+        {
+            Run(transaction, """
+                INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details)
+                VALUES ($arn, $id, $previous, $timestamp, $type, $details);
+                """, insert =>
             {
-                using (var insert = _connection.CreateCommand())
-                {
-                    insert.Transaction = transaction;
-                    insert.CommandText = """
-                        INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details)
-                        VALUES ($arn, $id, $previous, $timestamp, $type, $details);
-                        """;
-                    insert.Parameters.AddWithValue("$arn", executionArn);
-                    insert.Parameters.AddWithValue("$id", historyEvent.Id);
-                    insert.Parameters.AddWithValue("$previous", historyEvent.PreviousEventId);
-                    insert.Parameters.AddWithValue("$timestamp", historyEvent.Timestamp.ToUnixTimeMilliseconds());
-                    insert.Parameters.AddWithValue("$type", historyEvent.Type);
-                    insert.Parameters.AddWithValue("$details", (object?)historyEvent.Details?.ToJsonString() ?? DBNull.Value);
-                    insert.ExecuteNonQuery();
-                }
-                if ((closure ?? PersistingObserver.ClosureFrom(historyEvent)) is { } ending)
-                {
-                    using var close = _connection.CreateCommand();
-                    close.Transaction = transaction;
-                    BindClosure(close, executionArn, ending);
-                    close.ExecuteNonQuery();
-                }
-                else if (historyEvent.Type == "ExecutionRedriven")
-                {
-                    Reopen(transaction, executionArn, historyEvent);
-                }
-            }
-            if (checkpoint is not null)
+                insert.Parameters.AddWithValue("$arn", executionArn);
+                insert.Parameters.AddWithValue("$id", historyEvent.Id);
+                insert.Parameters.AddWithValue("$previous", historyEvent.PreviousEventId);
+                insert.Parameters.AddWithValue("$timestamp", historyEvent.Timestamp.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$type", historyEvent.Type);
+                insert.Parameters.AddWithValue("$details", (object?)details ?? DBNull.Value);
+            });
+            if ((closure ?? PersistingObserver.ClosureFrom(historyEvent)) is { } ending)
             {
-                using var save = _connection.CreateCommand();
-                save.Transaction = transaction;
-                BindCheckpoint(save, executionArn, checkpoint);
-                save.ExecuteNonQuery();
+                Run(transaction, CloseSql, close => BindClosure(close, executionArn, ending));
             }
-            transaction.Commit();
+            else if (historyEvent.Type == "ExecutionRedriven")
+            {
+                Reopen(transaction, executionArn, historyEvent);
+            }
+        }
+        if (checkpointJson is not null)
+        {
+            Run(transaction, CheckpointSql, save => BindCheckpoint(save, executionArn, checkpointJson));
         }
     }
 
-    // Callers hold _gate inside the transaction.
+    // Runs on the writer thread inside a batch's transaction.
     private void Reopen(SqliteTransaction transaction, string executionArn, HistoryEvent redriven)
     {
-        string? stored;
-        using (var read = _connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT checkpoint FROM executions WHERE arn = $arn";
-            read.Parameters.AddWithValue("$arn", executionArn);
-            stored = read.ExecuteScalar() as string;
-        }
+        var read = Command("SELECT checkpoint FROM executions WHERE arn = $arn", transaction);
+        read.Parameters.AddWithValue("$arn", executionArn);
+        var stored = read.ExecuteScalar() as string;
         var rebased = stored is null ? null : ExecutionCheckpoint.Parse(stored) with
         {
             LastEventId = (int)redriven.Id,
             RetryCounts = new Dictionary<string, int>(StringComparer.Ordinal),
         };
-        using var reopen = _connection.CreateCommand();
-        reopen.Transaction = transaction;
-        reopen.CommandText = """
+        Run(transaction, """
             UPDATE executions SET status = 'RUNNING', stop_ms = NULL, output = NULL, error = NULL, cause = NULL,
                 redrive_count = $count, redrive_ms = $redriven, checkpoint = COALESCE($checkpoint, checkpoint)
             WHERE arn = $arn;
-            """;
-        reopen.Parameters.AddWithValue("$arn", executionArn);
-        reopen.Parameters.AddWithValue("$count", redriven.Details?["redriveCount"]?.GetValue<int>() ?? 1);
-        reopen.Parameters.AddWithValue("$redriven", redriven.Timestamp.ToUnixTimeMilliseconds());
-        reopen.Parameters.AddWithValue("$checkpoint", (object?)rebased?.ToJson() ?? DBNull.Value);
-        reopen.ExecuteNonQuery();
+            """, reopen =>
+        {
+            reopen.Parameters.AddWithValue("$arn", executionArn);
+            reopen.Parameters.AddWithValue("$count", redriven.Details?["redriveCount"]?.GetValue<int>() ?? 1);
+            reopen.Parameters.AddWithValue("$redriven", redriven.Timestamp.ToUnixTimeMilliseconds());
+            reopen.Parameters.AddWithValue("$checkpoint", (object?)rebased?.ToJson() ?? DBNull.Value);
+        });
     }
 
     /// <summary>The redrive date a client token got within the last <paramref name="since"/>, if it was used for this execution.</summary>
@@ -251,36 +372,49 @@ public sealed class SqliteStateStore : IDisposable
 
     /// <summary>Remembers the redrive a client token made (the first use wins).</summary>
     public void RememberRedriveToken(string executionArn, string clientToken, DateTimeOffset usedAt, DateTimeOffset redriveDate) =>
-        Write("INSERT OR IGNORE INTO redrive_tokens (execution_arn, token, used_ms, redrive_ms) VALUES ($arn, $token, $used, $redrive);", c =>
+        Write(transaction => Run(transaction, "INSERT OR IGNORE INTO redrive_tokens (execution_arn, token, used_ms, redrive_ms) VALUES ($arn, $token, $used, $redrive);", c =>
         {
             c.Parameters.AddWithValue("$arn", executionArn);
             c.Parameters.AddWithValue("$token", clientToken);
             c.Parameters.AddWithValue("$used", usedAt.ToUnixTimeMilliseconds());
             c.Parameters.AddWithValue("$redrive", redriveDate.ToUnixTimeMilliseconds());
-        });
+        }));
 
     /// <summary>
     /// Closes a RUNNING execution whose history already ends with a terminal event (a no-op otherwise: a late report of
     /// an attempt's end must not close the redrive that already reopened it).
     /// </summary>
     public void CloseExecution(string executionArn, ExecutionClosure closure) =>
-        Write("", c =>
-        {
-            BindClosure(c, executionArn, closure);
-            c.CommandText = c.CommandText.TrimEnd().TrimEnd(';') + """
-                 AND (SELECT type FROM events WHERE execution_arn = $arn ORDER BY id DESC LIMIT 1)
-                    IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut');
-                """;
-        });
+        Write(transaction => CloseIfEnded(transaction, executionArn, closure));
 
-    public void SaveCheckpoint(string executionArn, ExecutionCheckpoint checkpoint) =>
-        Write("", c => BindCheckpoint(c, executionArn, checkpoint));
+    /// <summary><see cref="CloseExecution"/> without waiting for the commit.</summary>
+    public void CloseExecutionInBackground(string executionArn, ExecutionClosure closure) =>
+        Enqueue(transaction => CloseIfEnded(transaction, executionArn, closure), wait: false);
 
-    private static void BindCheckpoint(SqliteCommand command, string executionArn, ExecutionCheckpoint checkpoint)
+    private const string CloseSql = """
+        UPDATE executions SET status = $status, stop_ms = $stop, output = $output, error = $error, cause = $cause
+        WHERE arn = $arn AND status = 'RUNNING'
+        """;
+
+    private const string CheckpointSql = "UPDATE executions SET checkpoint = $checkpoint WHERE arn = $arn AND status = 'RUNNING';";
+
+    private void CloseIfEnded(SqliteTransaction transaction, string executionArn, ExecutionClosure closure) =>
+        Run(transaction, CloseSql + """
+             AND (SELECT type FROM events WHERE execution_arn = $arn ORDER BY id DESC LIMIT 1)
+                IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut');
+            """, c => BindClosure(c, executionArn, closure));
+
+    public void SaveCheckpoint(string executionArn, ExecutionCheckpoint checkpoint)
     {
-        command.CommandText = "UPDATE executions SET checkpoint = $checkpoint WHERE arn = $arn AND status = 'RUNNING';";
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var json = checkpoint.ToJson();
+        Write(transaction => Run(transaction, CheckpointSql, c => BindCheckpoint(c, executionArn, json)));
+    }
+
+    private static void BindCheckpoint(SqliteCommand command, string executionArn, string checkpointJson)
+    {
         command.Parameters.AddWithValue("$arn", executionArn);
-        command.Parameters.AddWithValue("$checkpoint", checkpoint.ToJson());
+        command.Parameters.AddWithValue("$checkpoint", checkpointJson);
     }
 
     /// <summary>Events with ids in [<paramref name="fromId"/>, <paramref name="toId"/>], ascending or descending.</summary>
@@ -307,10 +441,6 @@ public sealed class SqliteStateStore : IDisposable
 
     private static void BindClosure(SqliteCommand command, string executionArn, ExecutionClosure closure)
     {
-        command.CommandText = """
-            UPDATE executions SET status = $status, stop_ms = $stop, output = $output, error = $error, cause = $cause
-            WHERE arn = $arn AND status = 'RUNNING';
-            """;
         command.Parameters.AddWithValue("$arn", executionArn);
         command.Parameters.AddWithValue("$status", closure.Status);
         command.Parameters.AddWithValue("$stop", closure.StopDate.ToUnixTimeMilliseconds());
@@ -357,35 +487,184 @@ public sealed class SqliteStateStore : IDisposable
         };
     }
 
-    private void Execute(string sql) => Write(sql, _ => { });
+    /// <summary>A queued write: what to run inside the batch's transaction, and who waits for its commit (if anyone).</summary>
+    private sealed record PendingWrite(Action<SqliteTransaction> Apply, TaskCompletionSource? Committed);
 
-    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? rowsAffected = null)
+    /// <summary>Queues a write; returns the task its commit completes when <paramref name="wait"/>, else null.</summary>
+    private Task? Enqueue(Action<SqliteTransaction> apply, bool wait)
     {
-        lock (_gate)
+        var committed = wait ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        lock (_queueGate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command);
-            var rows = command.ExecuteNonQuery();
-            rowsAffected?.Invoke(rows);
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _queue.Add(new PendingWrite(apply, committed));
+            Interlocked.Increment(ref _unflushed);
+            if (_queue.Count == 1)
+            {
+                Monitor.Pulse(_queueGate);
+            }
+        }
+        return committed?.Task;
+    }
+
+    /// <summary>Queues a write and blocks until it is committed (rethrowing its failure).</summary>
+    private void Write(Action<SqliteTransaction> apply) => Enqueue(apply, wait: true)!.GetAwaiter().GetResult();
+
+    private void WriteLoop()
+    {
+        var spare = new List<PendingWrite>();
+        while (true)
+        {
+            List<PendingWrite> batch;
+            lock (_queueGate)
+            {
+                while (_queue.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_queueGate);
+                }
+                if (_queue.Count == 0)
+                {
+                    return;
+                }
+                batch = _queue;
+                _queue = spare;
+            }
+            Commit(batch);
+            Interlocked.Add(ref _unflushed, -batch.Count);
+            batch.Clear();
+            spare = batch;
         }
     }
 
-    private List<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read)
+    /// <summary>Commits a batch in one transaction; if any write fails, commits each on its own so only the failing one is lost.</summary>
+    private void Commit(List<PendingWrite> batch)
+    {
+        Exception? batchFailure = null;
+        lock (_gate)
+        {
+            try
+            {
+                using var transaction = _connection.BeginTransaction();
+                foreach (var write in batch)
+                {
+                    write.Apply(transaction);
+                }
+                transaction.Commit();
+            }
+            catch (Exception ex) when (batch.Count > 1)
+            {
+                batchFailure = ex;
+            }
+            catch (Exception ex)
+            {
+                Fail(batch[0], ex);
+                return;
+            }
+            if (batchFailure is not null)
+            {
+                foreach (var write in batch)
+                {
+                    try
+                    {
+                        using var transaction = _connection.BeginTransaction();
+                        write.Apply(transaction);
+                        transaction.Commit();
+                    }
+                    catch (Exception ex)
+                    {
+                        Fail(write, ex);
+                        continue;
+                    }
+                    write.Committed?.TrySetResult();
+                }
+                return;
+            }
+        }
+        foreach (var write in batch)
+        {
+            write.Committed?.TrySetResult();
+        }
+    }
+
+    private void Fail(PendingWrite write, Exception exception)
+    {
+        if (write.Committed is not null)
+        {
+            write.Committed.TrySetException(exception);
+        }
+        else
+        {
+            _logger?.LogError(exception, "A queued Step Functions store write failed; the execution's history on disk stops before it");
+        }
+    }
+
+    /// <summary>The cached command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/>. Callers hold _gate.</summary>
+    private SqliteCommand Command(string sql, SqliteTransaction? transaction)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+        command.Parameters.Clear();
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private int Run(SqliteTransaction transaction, string sql, Action<SqliteCommand> bind)
+    {
+        var command = Command(sql, transaction);
+        bind(command);
+        return command.ExecuteNonQuery();
+    }
+
+    private void Execute(string sql)
     {
         lock (_gate)
         {
             using var command = _connection.CreateCommand();
             command.CommandText = sql;
-            bind(command);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(read(reader));
-            }
-            return rows;
+            command.ExecuteNonQuery();
         }
+    }
+
+    private List<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, bool flush = true)
+    {
+        if (flush && Interlocked.Read(ref _unflushed) > 0 && Thread.CurrentThread != _writer)
+        {
+            FlushAsync().GetAwaiter().GetResult();
+        }
+        if (_readConnection is null)
+        {
+            lock (_gate)
+            {
+                return Read(Command(sql, null), bind, read);
+            }
+        }
+        lock (_readGate)
+        {
+            if (!_readCommands.TryGetValue(sql, out var command))
+            {
+                command = _readConnection.CreateCommand();
+                command.CommandText = sql;
+                _readCommands[sql] = command;
+            }
+            command.Parameters.Clear();
+            return Read(command, bind, read);
+        }
+    }
+
+    private static List<T> Read<T>(SqliteCommand command, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read)
+    {
+        bind(command);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
     }
 }
 
