@@ -30,7 +30,7 @@ public static class OrdersFunctions
         ArgumentNullException.ThrowIfNull(starter);
         ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(clock);
-        log ??= Console.Error;
+        log = TextWriter.Synchronized(log ?? Console.Error);
         // Built on first use: a GetOrder cold start does not load the order schema StartOrderSaga validates with.
         var intake = new Lazy<OrderIntakeService>(() => new OrderIntakeService(store, starter, clock, OrderRequestValidator.Default, log));
         var statuses = new OrderStatusService(store, alerts, clock, log);

@@ -45,6 +45,20 @@ public sealed class OrderStatusTests
         Assert.True(order.UpdatedAt > Created);
     }
 
+    [Fact]
+    public async Task RecordOrderStatus_OutcomeArrivingBeforeTheStarterRecordedTheExecution_StoresTheExecutionWithIt()
+    {
+        // The saga can finish before StartOrderSaga writes the execution ARN; a client polling GET must never see a
+        // terminal order without its execution.
+        await SeedAsync("o-race", OrderStatus.Pending);
+        const string ExecutionArn = "arn:aws:states:us-east-1:123456789012:execution:OrderSaga:o-race";
+
+        await RecordAsync($$"""{"orderId":"o-race","status":"COMPLETED","executionArn":"{{ExecutionArn}}"}""");
+
+        var order = (await _store.GetAsync("o-race", CancellationToken.None))!;
+        Assert.Equal((OrderStatus.Completed, ExecutionArn), (order.Status, order.ExecutionArn));
+    }
+
     [Theory]
     [InlineData("PENDING", "CANCELLED")]
     [InlineData("PENDING", "FAILED")]

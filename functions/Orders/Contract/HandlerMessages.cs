@@ -17,6 +17,9 @@ public sealed record RecordOrderStatusRequest
     [JsonPropertyName("currency")] public string? Currency { get; init; }
     [JsonPropertyName("chargeId")] public string? ChargeId { get; init; }
     [JsonPropertyName("trackingNumber")] public string? TrackingNumber { get; init; }
+
+    /// <summary>The saga's own execution (<c>$$.Execution.Id</c>), so the outcome and its execution are recorded together.</summary>
+    [JsonPropertyName("executionArn")] public string? ExecutionArn { get; init; }
 }
 
 /// <summary>

@@ -53,4 +53,5 @@ public sealed record OrderStatusChange(
     long? TotalAmount = null,
     string? Currency = null,
     string? ChargeId = null,
-    string? TrackingNumber = null);
+    string? TrackingNumber = null,
+    string? ExecutionArn = null);

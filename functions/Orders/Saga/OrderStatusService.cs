@@ -43,7 +43,7 @@ public sealed class OrderStatusService(IOrderStore store, IAlertPublisher alerts
 
             var change = new OrderStatusChange(
                 order.OrderId, request.Status, request.Reason ?? FailureReason.Describe(request.Failure), clock.GetUtcNow(),
-                request.TotalAmount, request.Currency, request.ChargeId, request.TrackingNumber);
+                request.TotalAmount, request.Currency, request.ChargeId, request.TrackingNumber, request.ExecutionArn);
             if (await store.TryChangeStatusAsync(change, order.Status, cancellationToken).ConfigureAwait(false))
             {
                 return new OrderStatusResponse(order.OrderId, request.Status);
@@ -88,7 +88,7 @@ public sealed class OrderStatusService(IOrderStore store, IAlertPublisher alerts
                 await alerts.PublishAsync(alert, cancellationToken).ConfigureAwait(false);
             }
 
-            var change = new OrderStatusChange(orderId, OrderStatus.Failed, reason, clock.GetUtcNow());
+            var change = new OrderStatusChange(orderId, OrderStatus.Failed, reason, clock.GetUtcNow(), ExecutionArn: detail.ExecutionArn);
             if (await store.TryChangeStatusAsync(change, order.Status, cancellationToken).ConfigureAwait(false))
             {
                 if (needsAttention)

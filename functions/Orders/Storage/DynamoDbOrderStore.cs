@@ -84,6 +84,7 @@ public sealed class DynamoDbOrderStore(IAmazonDynamoDB dynamoDb, string tableNam
             AddIfPresent(set, values, "currency", change.Currency);
             AddIfPresent(set, values, "chargeId", change.ChargeId);
             AddIfPresent(set, values, "trackingNumber", change.TrackingNumber);
+            AddIfPresent(set, values, "executionArn", change.ExecutionArn);
             if (change.TotalAmount is { } totalAmount)
             {
                 set.Add("totalAmount = :totalAmount");

@@ -56,6 +56,7 @@ public sealed class InMemoryOrderStore : IOrderStore
                 Currency = change.Currency ?? order.Currency,
                 ChargeId = change.ChargeId ?? order.ChargeId,
                 TrackingNumber = change.TrackingNumber ?? order.TrackingNumber,
+                ExecutionArn = change.ExecutionArn ?? order.ExecutionArn,
             };
             return Task.FromResult(true);
         }
