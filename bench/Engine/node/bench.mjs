@@ -68,7 +68,14 @@ const runOptions = { overrides: { taskResourceLocalHandlers: handlers } };
 
 async function runOne(i) {
   const input = { ...orderInput, orderId: `bench-${i}` };
-  const output = await stateMachine.run(input, runOptions).result;
+  // aws-local-stepfunctions does not make the Context Object up itself; the saga reads $$.Execution.Id, so pass the
+  // part a real execution would have (ours builds the same from the execution it runs).
+  const name = `bench-${i}`;
+  const context = {
+    Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:${machineName}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
+    StateMachine: { Id: `arn:aws:states:us-east-1:123456789012:stateMachine:${machineName}`, Name: machineName },
+  };
+  const output = await stateMachine.run(input, { ...runOptions, context }).result;
   if (machineName === 'saga' && output?.shipment?.trackingNumber !== 'TRK-BENCH') {
     throw new Error(`unexpected saga output: ${JSON.stringify(output)}`);
   }
