@@ -122,6 +122,12 @@ public sealed class LocalServices : IDisposable
         });
         var ordersQueue = new SqliteQueue(Path.Combine(options.DataDirectory, "queue.db"), OrdersQueueName,
             new QueueOptions { VisibilityTimeout = options.VisibilityTimeout, MaxReceiveCount = options.MaxReceiveCount }, clock);
+        var orphaned = await ordersQueue.ReleaseInFlightAsync(cancellationToken).ConfigureAwait(false);
+        if (orphaned > 0)
+        {
+            loggers.CreateLogger<LocalServices>().LogInformation(
+                "{Count} orders a previous run had received but not finished are queued again", orphaned);
+        }
         var orders = registries["Orders"];
         var orderEvents = new SqsEventSource(ordersQueue, async (sqsEvent, ct) =>
         {

@@ -35,6 +35,26 @@ public sealed class SqliteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task ReleaseInFlightAsync_AfterTheReceivingProcessDied_MakesItsMessagesVisibleAtOnce_KeepingTheReceiveCount()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using (var crashed = NewQueue())
+        {
+            await crashed.SendAsync("{}", OrderAttributes, cancellation);
+            await crashed.SendAsync("{}", new Dictionary<string, string> { ["orderId"] = "o-2" }, cancellation);
+            Assert.Single(await crashed.ReceiveAsync(1, cancellation));
+        }
+
+        using var restarted = NewQueue();
+        var released = await restarted.ReleaseInFlightAsync(cancellation);
+        var received = await restarted.ReceiveAsync(10, cancellation);
+
+        Assert.Equal(1, released);
+        Assert.Equal([1, 2], received.Select(m => m.ReceiveCount).Order());
+        Assert.Empty(await restarted.ReceiveAsync(10, cancellation));
+    }
+
+    [Fact]
     public async Task SendAsync_ManyAtOnce_CommitsEveryMessageExactlyOnce()
     {
         using var queue = NewQueue();

@@ -166,6 +166,25 @@ public sealed class SqliteQueue : IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    /// <summary>
+    /// Makes every in-flight message visible again at once; returns how many. The local host calls it as it starts,
+    /// before it receives anything: a message still in flight then was received by a host process that died with it,
+    /// and nobody will delete it, so waiting out its visibility timeout would only delay recovery. Its receive count
+    /// stays, so a message that keeps killing the host still reaches the dead-letter queue.
+    /// </summary>
+    public Task<int> ReleaseInFlightAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync(transaction =>
+        {
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var command = Command(transaction, """
+                UPDATE queue_messages SET visible_at = $now, receipt_handle = NULL
+                WHERE queue = $queue AND receipt_handle IS NOT NULL AND visible_at > $now
+                """);
+            command.Parameters.AddWithValue("$now", now);
+            command.Parameters.AddWithValue("$queue", Name);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     /// <summary>Messages in the queue (visible or in flight), as SQS's ApproximateNumberOfMessages plus NotVisible.</summary>
     public Task<long> CountAsync(CancellationToken cancellationToken = default) => CountAsync(Name);
 
