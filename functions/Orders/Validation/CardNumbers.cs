@@ -30,7 +30,8 @@ public static class CardNumbers
 
     private static bool HasLuhnRun(ReadOnlySpan<char> digits) => digits.Length is >= 13 and <= 19 && PassesLuhn(digits);
 
-    private static bool PassesLuhn(ReadOnlySpan<char> digits)
+    /// <summary>The Luhn checksum over a run of ASCII digits.</summary>
+    public static bool PassesLuhn(ReadOnlySpan<char> digits)
     {
         var sum = 0;
         var doubleIt = false;

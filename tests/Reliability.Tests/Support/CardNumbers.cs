@@ -13,32 +13,9 @@ public static partial class CardNumbers
     public static IReadOnlyList<string> FindIn(string text) =>
         Candidate().Matches(text)
             .Select(m => new string(m.Value.Where(char.IsAsciiDigit).ToArray()))
-            .Where(digits => digits.Length is >= 13 and <= 19 && HasCardPrefix(digits) && PassesLuhn(digits))
+            .Where(digits => digits.Length is >= 13 and <= 19 && HasCardPrefix(digits) && ECommerce.Orders.Validation.CardNumbers.PassesLuhn(digits))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-
-    public static bool PassesLuhn(string digits)
-    {
-        var sum = 0;
-        var doubleIt = false;
-        for (var i = digits.Length - 1; i >= 0; i--)
-        {
-            var digit = digits[i] - '0';
-            if (doubleIt)
-            {
-                digit *= 2;
-                if (digit > 9)
-                {
-                    digit -= 9;
-                }
-            }
-
-            sum += digit;
-            doubleIt = !doubleIt;
-        }
-
-        return sum % 10 == 0;
-    }
 
     private static bool HasCardPrefix(string digits)
     {
