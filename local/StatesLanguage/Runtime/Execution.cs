@@ -248,7 +248,8 @@ public sealed class Execution
                 TimeoutFrom = now,
             };
         }
-        var redrivenId = Append(LastEventId, "ExecutionRedriven", new EventDetails(("redriveCount", RedriveCount)));
+        // Stamped with the redrive date itself: RedriveExecution's answer and the stored execution (read from this event) agree.
+        var redrivenId = Append(LastEventId, "ExecutionRedriven", new EventDetails(("redriveCount", RedriveCount)), timestamp: redriveDate);
         Start(plan with { LastEventId = redrivenId }, announce: true);
         return redriveDate;
     }
@@ -292,8 +293,11 @@ public sealed class Execution
         }
     }
 
-    /// <summary>Appends an event; returns its id. Throws when the history limit would be passed (unless terminal).</summary>
-    internal long Append(long previousEventId, string type, EventDetails? details, bool terminal = false)
+    /// <summary>
+    /// Appends an event, stamped now unless <paramref name="timestamp"/> says when it happened; returns its id. Throws when
+    /// the history limit would be passed (unless terminal).
+    /// </summary>
+    internal long Append(long previousEventId, string type, EventDetails? details, bool terminal = false, DateTimeOffset? timestamp = null)
     {
         HistoryEvent appended;
         lock (_gate)
@@ -306,7 +310,7 @@ public sealed class Execution
             {
                 throw new HistoryLimitExceededException();
             }
-            appended = HistoryEvent.Recorded(_history.Count + 1, previousEventId, Engine.Clock.Now, type, details);
+            appended = HistoryEvent.Recorded(_history.Count + 1, previousEventId, timestamp ?? Engine.Clock.Now, type, details);
             _history.Add(appended);
         }
         var observers = Engine.Options.Observers;
