@@ -26,7 +26,8 @@ public sealed record LocalRuntimeOptions
 
     /// <summary>
     /// Batches of orders the queue's event source hands to StartOrderSaga at once (Lambda runs an SQS event source's
-    /// batches concurrently too); each batch's sagas then run side by side in the engine.
+    /// batches concurrently too); each batch's sagas then run side by side in the engine. 0 turns the event source off,
+    /// like an event source mapping with Enabled: false: orders wait in the queue until something delivers them.
     /// </summary>
     public int QueuePollers { get; init; } = 8;
 
