@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -34,6 +36,8 @@ public sealed class SqliteStateStore : IDisposable
     private readonly Dictionary<string, SqliteCommand> _readCommands = new(StringComparer.Ordinal);
     private readonly ILogger? _logger;
     private readonly ConcurrentDictionary<string, StateMachineRecord> _machines = new(StringComparer.Ordinal);
+    // Definition text → its row id, for the writer thread; cleared whenever a transaction rolls back, as its ids may be gone.
+    private readonly Dictionary<string, long> _definitionIds = new(StringComparer.Ordinal);
     private int _machinesVersion;
 
     private readonly object _queueGate = new();
@@ -57,13 +61,15 @@ public sealed class SqliteStateStore : IDisposable
             CREATE TABLE IF NOT EXISTS state_machines (
                 arn TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL, type TEXT NOT NULL,
                 creation_ms INTEGER NOT NULL, update_ms INTEGER NOT NULL, revision_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS definitions (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, definition TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS executions (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, state_machine_arn TEXT NOT NULL, name TEXT NOT NULL,
                 status TEXT NOT NULL, start_ms INTEGER NOT NULL, stop_ms INTEGER, input TEXT NOT NULL, output TEXT, error TEXT, cause TEXT,
-                test_case TEXT, definition TEXT NOT NULL, role_arn TEXT NOT NULL, definition_update_ms INTEGER NOT NULL,
-                checkpoint TEXT);
+                test_case TEXT, definition_id INTEGER NOT NULL REFERENCES definitions (id), role_arn TEXT NOT NULL,
+                definition_update_ms INTEGER NOT NULL, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_ms INTEGER);
             CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, start_ms DESC, seq DESC);
             CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status);
+            CREATE TABLE IF NOT EXISTS checkpoints (arn TEXT PRIMARY KEY, checkpoint TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS events (
                 execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
                 type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id)) WITHOUT ROWID;
@@ -71,13 +77,12 @@ public sealed class SqliteStateStore : IDisposable
                 execution_arn TEXT NOT NULL, token TEXT NOT NULL, used_ms INTEGER NOT NULL, redrive_ms INTEGER NOT NULL,
                 PRIMARY KEY (execution_arn, token)) WITHOUT ROWID;
             """);
-        // Databases written before redrive existed lack its columns.
-        var columns = Query("SELECT name FROM pragma_table_info('executions')", _ => { }, r => r.GetString(0));
-        if (!columns.Contains("redrive_count"))
-        {
-            Execute("ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;");
-            Execute("ALTER TABLE executions ADD COLUMN redrive_ms INTEGER;");
-        }
+        MigrateOlderSchema();
+        Execute("""
+            CREATE VIEW IF NOT EXISTS execution_rows AS
+                SELECT e.*, d.definition, c.checkpoint FROM executions e
+                JOIN definitions d ON d.id = e.definition_id LEFT JOIN checkpoints c ON c.arn = e.arn;
+            """);
         if (path != InMemory)
         {
             _readConnection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
@@ -105,27 +110,96 @@ public sealed class SqliteStateStore : IDisposable
         _writer.Join();
         lock (_gate)
         {
-            foreach (var command in _commands.Values)
-            {
-                command.Dispose();
-            }
-            _commands.Clear();
+            DisposeCommands(_commands);
             _connection.Dispose();
         }
         lock (_readGate)
         {
-            foreach (var command in _readCommands.Values)
-            {
-                command.Dispose();
-            }
-            _readCommands.Clear();
+            DisposeCommands(_readCommands);
             _readConnection?.Dispose();
         }
+    }
+
+    private static void DisposeCommands(Dictionary<string, SqliteCommand> commands)
+    {
+        foreach (var command in commands.Values)
+        {
+            command.Dispose();
+        }
+        commands.Clear();
     }
 
     /// <summary>Completes once every write queued before this call is committed.</summary>
     public Task FlushAsync() =>
         Interlocked.Read(ref _unflushed) == 0 ? Task.CompletedTask : Enqueue(_ => { }, wait: true)!;
+
+    /// <summary>
+    /// Brings a database written by an earlier version up to this schema: redrive's columns, and the definition and
+    /// checkpoint moved out of the executions row (kept there, every checkpoint rewrote the whole row, definition and all).
+    /// </summary>
+    private void MigrateOlderSchema()
+    {
+        var columns = Query("SELECT name FROM pragma_table_info('executions')", _ => { }, r => r.GetString(0), flush: false);
+        if (!columns.Contains("redrive_count"))
+        {
+            Execute("ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;");
+            Execute("ALTER TABLE executions ADD COLUMN redrive_ms INTEGER;");
+        }
+        if (!columns.Contains("definition"))
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Run(transaction, "ALTER TABLE executions ADD COLUMN definition_id INTEGER REFERENCES definitions (id);", _ => { });
+            var read = Command("SELECT DISTINCT definition FROM executions", transaction);
+            var definitions = new List<string>();
+            using (var reader = read.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    definitions.Add(reader.GetString(0));
+                }
+            }
+            foreach (var definition in definitions)
+            {
+                var id = DefinitionId(transaction, definition);
+                Run(transaction, "UPDATE executions SET definition_id = $id WHERE definition = $definition;", c =>
+                {
+                    c.Parameters.AddWithValue("$id", id);
+                    c.Parameters.AddWithValue("$definition", definition);
+                });
+            }
+            Run(transaction, """
+                INSERT OR REPLACE INTO checkpoints (arn, checkpoint) SELECT arn, checkpoint FROM executions WHERE checkpoint IS NOT NULL;
+                ALTER TABLE executions DROP COLUMN checkpoint;
+                ALTER TABLE executions DROP COLUMN definition;
+                """, _ => { });
+            transaction.Commit();
+            DisposeCommands(_commands);
+        }
+    }
+
+    /// <summary>The id of a stored definition, adding it the first time: executions of one state machine version share one copy.</summary>
+    private long DefinitionId(SqliteTransaction transaction, string definition)
+    {
+        if (_definitionIds.TryGetValue(definition, out var id))
+        {
+            return id;
+        }
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(definition)));
+        Run(transaction, "INSERT OR IGNORE INTO definitions (hash, definition) VALUES ($hash, $definition);", c =>
+        {
+            c.Parameters.AddWithValue("$hash", hash);
+            c.Parameters.AddWithValue("$definition", definition);
+        });
+        var find = Command("SELECT id FROM definitions WHERE hash = $hash", transaction);
+        find.Parameters.AddWithValue("$hash", hash);
+        id = (long)find.ExecuteScalar()!;
+        _definitionIds[definition] = id;
+        return id;
+    }
 
     public void UpsertStateMachine(StateMachineRecord machine)
     {
@@ -201,7 +275,7 @@ public sealed class SqliteStateStore : IDisposable
         Enqueue(transaction => InsertExecution(transaction, execution), wait: false);
 
     private int InsertExecution(SqliteTransaction transaction, ExecutionRecord execution) => Run(transaction, """
-            INSERT OR IGNORE INTO executions (arn, state_machine_arn, name, status, start_ms, input, test_case, definition, role_arn, definition_update_ms)
+            INSERT OR IGNORE INTO executions (arn, state_machine_arn, name, status, start_ms, input, test_case, definition_id, role_arn, definition_update_ms)
             VALUES ($arn, $machine, $name, $status, $start, $input, $testCase, $definition, $role, $defUpdated);
             """, c =>
         {
@@ -212,23 +286,23 @@ public sealed class SqliteStateStore : IDisposable
             c.Parameters.AddWithValue("$start", execution.StartDate.ToUnixTimeMilliseconds());
             c.Parameters.AddWithValue("$input", execution.Input);
             c.Parameters.AddWithValue("$testCase", (object?)execution.TestCase ?? DBNull.Value);
-            c.Parameters.AddWithValue("$definition", execution.Definition);
+            c.Parameters.AddWithValue("$definition", DefinitionId(transaction, execution.Definition));
             c.Parameters.AddWithValue("$role", execution.RoleArn);
             c.Parameters.AddWithValue("$defUpdated", execution.DefinitionUpdateDate.ToUnixTimeMilliseconds());
         });
 
     public ExecutionRecord? GetExecution(string arn) =>
-        Query("SELECT * FROM executions WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadExecution).FirstOrDefault();
+        Query("SELECT * FROM execution_rows WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadExecution).FirstOrDefault();
 
     /// <summary>
     /// The execution as committed so far, without waiting for queued writes: for a caller that only needs to know whether
     /// an execution this process does not hold was stored by an earlier one.
     /// </summary>
     internal ExecutionRecord? GetCommittedExecution(string arn) =>
-        Query("SELECT * FROM executions WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadExecution, flush: false).FirstOrDefault();
+        Query("SELECT * FROM execution_rows WHERE arn = $arn", c => c.Parameters.AddWithValue("$arn", arn), ReadExecution, flush: false).FirstOrDefault();
 
     public IReadOnlyList<ExecutionRecord> RunningExecutions() =>
-        Query("SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY seq", _ => { }, ReadExecution);
+        Query("SELECT * FROM execution_rows WHERE status = 'RUNNING' ORDER BY seq", _ => { }, ReadExecution);
 
     /// <summary>
     /// One page of a state machine's executions, newest first, after the (start, seq) key of the previous page;
@@ -237,7 +311,7 @@ public sealed class SqliteStateStore : IDisposable
     public IReadOnlyList<ExecutionRecord> ListExecutions(string stateMachineArn, string? status, int limit, (long StartMs, long Seq)? after,
         bool? redriven = null)
     {
-        var sql = "SELECT * FROM executions WHERE state_machine_arn = $machine"
+        var sql = "SELECT * FROM execution_rows WHERE state_machine_arn = $machine"
             + (status is null ? "" : " AND status = $status")
             + (redriven switch { true => " AND redrive_count > 0", false => " AND redrive_count = 0", null => "" })
             + (after is null ? "" : " AND (start_ms < $afterStart OR (start_ms = $afterStart AND seq < $afterSeq))")
@@ -340,7 +414,7 @@ public sealed class SqliteStateStore : IDisposable
     // Runs on the writer thread inside a batch's transaction.
     private void Reopen(SqliteTransaction transaction, string executionArn, HistoryEvent redriven)
     {
-        var read = Command("SELECT checkpoint FROM executions WHERE arn = $arn", transaction);
+        var read = Command("SELECT checkpoint FROM checkpoints WHERE arn = $arn", transaction);
         read.Parameters.AddWithValue("$arn", executionArn);
         var stored = read.ExecuteScalar() as string;
         var rebased = stored is null ? null : ExecutionCheckpoint.Parse(stored) with
@@ -350,15 +424,18 @@ public sealed class SqliteStateStore : IDisposable
         };
         Run(transaction, """
             UPDATE executions SET status = 'RUNNING', stop_ms = NULL, output = NULL, error = NULL, cause = NULL,
-                redrive_count = $count, redrive_ms = $redriven, checkpoint = COALESCE($checkpoint, checkpoint)
+                redrive_count = $count, redrive_ms = $redriven
             WHERE arn = $arn;
             """, reopen =>
         {
             reopen.Parameters.AddWithValue("$arn", executionArn);
             reopen.Parameters.AddWithValue("$count", redriven.Details?["redriveCount"]?.GetValue<int>() ?? 1);
             reopen.Parameters.AddWithValue("$redriven", redriven.Timestamp.ToUnixTimeMilliseconds());
-            reopen.Parameters.AddWithValue("$checkpoint", (object?)rebased?.ToJson() ?? DBNull.Value);
         });
+        if (rebased is not null)
+        {
+            Run(transaction, CheckpointSql, save => BindCheckpoint(save, executionArn, rebased.ToJson()));
+        }
     }
 
     /// <summary>The redrive date a client token got within the last <paramref name="since"/>, if it was used for this execution.</summary>
@@ -396,7 +473,10 @@ public sealed class SqliteStateStore : IDisposable
         WHERE arn = $arn AND status = 'RUNNING'
         """;
 
-    private const string CheckpointSql = "UPDATE executions SET checkpoint = $checkpoint WHERE arn = $arn AND status = 'RUNNING';";
+    private const string CheckpointSql = """
+        INSERT INTO checkpoints (arn, checkpoint) SELECT $arn, $checkpoint WHERE EXISTS (SELECT 1 FROM executions WHERE arn = $arn AND status = 'RUNNING')
+        ON CONFLICT (arn) DO UPDATE SET checkpoint = excluded.checkpoint;
+        """;
 
     private void CloseIfEnded(SqliteTransaction transaction, string executionArn, ExecutionClosure closure) =>
         Run(transaction, CloseSql + """
@@ -553,10 +633,12 @@ public sealed class SqliteStateStore : IDisposable
             }
             catch (Exception ex) when (batch.Count > 1)
             {
+                _definitionIds.Clear();
                 batchFailure = ex;
             }
             catch (Exception ex)
             {
+                _definitionIds.Clear();
                 Fail(batch[0], ex);
                 return;
             }
@@ -572,6 +654,7 @@ public sealed class SqliteStateStore : IDisposable
                     }
                     catch (Exception ex)
                     {
+                        _definitionIds.Clear();
                         Fail(write, ex);
                         continue;
                     }
