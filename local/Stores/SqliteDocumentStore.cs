@@ -17,7 +17,10 @@ public sealed class SqliteDocumentStore : IDisposable
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    // Writes waiting for the next commit, and whether a caller is committing them (both under the list's lock).
+    private readonly List<PendingWrite> _pending = [];
+    private bool _committing;
+    private readonly Lock _connectionGate = new();
     // Connections stay open with their prepared statements: opening one and setting its pragmas per operation, and
     // preparing each statement again, cost more than the reads and writes themselves.
     private readonly ConcurrentBag<PreparedConnection> _readers = [];
@@ -54,35 +57,98 @@ public sealed class SqliteDocumentStore : IDisposable
     public string DatabasePath { get; }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE, so it holds the file's write lock from
-    /// its first read) and commits it; an exception thrown by <paramref name="work"/> rolls everything back.
+    /// Runs <paramref name="work"/> as one atomic write (BEGIN IMMEDIATE, so it holds the file's write lock from its first
+    /// read) and completes once it is committed; an exception thrown by <paramref name="work"/> undoes all it wrote.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<DocumentTransaction, T> work, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Writes that arrive while one is being committed are committed together (group commit): each runs in its own
+    /// savepoint inside one transaction, in arrival order, so each sees the ones before it and a failing one is undone
+    /// alone. A commit per write made every write pay for a WAL commit of its own; under load that was most of a
+    /// service's cost. Whichever caller finds no commit in progress runs the queue on its own thread.
+    /// </remarks>
+    public Task<T> WriteAsync<T>(Func<DocumentTransaction, T> work, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        ArgumentNullException.ThrowIfNull(work);
+        if (cancellationToken.IsCancellationRequested)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        var write = new PendingWrite<T>(work);
+        lock (_pending)
+        {
+            _pending.Add(write);
+            if (_committing)
+            {
+                return write.Task;
+            }
+
+            _committing = true;
+        }
+
+        CommitPending();
+        return write.Task;
+    }
+
+    private void CommitPending()
+    {
+        var batch = new List<PendingWrite>();
+        while (true)
+        {
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _committing = false;
+                    return;
+                }
+
+                batch.AddRange(_pending);
+                _pending.Clear();
+            }
+
+            Commit(batch);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(List<PendingWrite> batch)
+    {
+        lock (_connectionGate)
+        {
+            if (_disposed)
+            {
+                batch.ForEach(w => w.Fail(new ObjectDisposedException(nameof(SqliteDocumentStore))));
+                return;
+            }
+
             var connection = _writeConnection ??= Open();
             try
             {
                 using var transaction = connection.Connection.BeginTransaction(deferred: false);
-                var result = work(new DocumentTransaction(connection, transaction));
+                var items = new DocumentTransaction(connection, transaction);
+                foreach (var write in batch)
+                {
+                    write.RunInSavepoint(items, transaction);
+                }
+
                 transaction.Commit();
-                return result;
             }
-            catch (SqliteException exception) when (!SqliteFaults.IsLockContention(exception))
+            catch (Exception exception)
             {
-                // Not another writer's lock: the connection itself may be broken (file gone, I/O error); open a fresh one next time.
-                _writeConnection = null;
-                connection.Dispose();
-                throw;
+                if (exception is SqliteException sqlite && !SqliteFaults.IsLockContention(sqlite))
+                {
+                    // Not another writer's lock: the connection itself may be broken (file gone, I/O error); open a fresh one next time.
+                    _writeConnection = null;
+                    connection.Dispose();
+                }
+
+                batch.ForEach(w => w.Fail(exception));
+                return;
             }
         }
-        finally
-        {
-            _writer.Release();
-        }
+
+        batch.ForEach(w => w.Complete());
     }
 
     /// <summary>Runs <paramref name="work"/> in one read transaction, so every read inside it sees the same snapshot.</summary>
@@ -117,8 +183,7 @@ public sealed class SqliteDocumentStore : IDisposable
     /// <summary>Closes the connections to the file, so it can be deleted or reopened by another process.</summary>
     public void Dispose()
     {
-        _writer.Wait();
-        try
+        lock (_connectionGate)
         {
             if (_disposed)
             {
@@ -132,10 +197,6 @@ public sealed class SqliteDocumentStore : IDisposable
             {
                 reader.Dispose();
             }
-        }
-        finally
-        {
-            _writer.Release();
         }
     }
 
@@ -168,6 +229,64 @@ public sealed class SqliteDocumentStore : IDisposable
             throw;
         }
     }
+}
+
+/// <summary>A write waiting for its commit: the work, run in its own savepoint, and the task its commit completes.</summary>
+internal abstract class PendingWrite
+{
+    private const string Savepoint = "SAVEPOINT write";
+    private const string Release = "RELEASE write";
+    private const string Undo = "ROLLBACK TO write";
+    private Exception? _failure;
+
+    public void RunInSavepoint(DocumentTransaction items, SqliteTransaction transaction)
+    {
+        items.Execute(Savepoint);
+        try
+        {
+            Run(items);
+        }
+        catch (Exception exception) when (exception is not SqliteException sqlite || !SqliteFaults.IsStorageFailure(sqlite))
+        {
+            // Only this write's changes go; an I/O error or a full disk fails the whole batch instead.
+            items.Execute(Undo);
+            _failure = exception;
+        }
+
+        items.Execute(Release);
+    }
+
+    public void Complete()
+    {
+        if (_failure is null)
+        {
+            Succeed();
+        }
+        else
+        {
+            Fail(_failure);
+        }
+    }
+
+    public abstract void Fail(Exception exception);
+
+    protected abstract void Run(DocumentTransaction items);
+
+    protected abstract void Succeed();
+}
+
+internal sealed class PendingWrite<T>(Func<DocumentTransaction, T> work) : PendingWrite
+{
+    private readonly TaskCompletionSource<T> _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T _result = default!;
+
+    public Task<T> Task => _committed.Task;
+
+    public override void Fail(Exception exception) => _committed.TrySetException(exception);
+
+    protected override void Run(DocumentTransaction items) => _result = work(items);
+
+    protected override void Succeed() => _committed.TrySetResult(_result);
 }
 
 /// <summary>An open connection with the statements already prepared on it, by SQL text (one writer at a time).</summary>
@@ -253,6 +372,8 @@ public sealed class DocumentTransaction
 
         return documents;
     }
+
+    internal void Execute(string sql) => Command(sql).ExecuteNonQuery();
 
     internal int DeleteAll()
     {

@@ -22,6 +22,10 @@ public static class SqliteFaults
     public static bool IsLockContention(SqliteException exception) =>
         (exception?.SqliteErrorCode & 0xFF) is Busy or Locked;
 
+    /// <summary>The disk failed the database (SQLITE_IOERR or SQLITE_FULL): no write on the connection can be trusted to commit.</summary>
+    public static bool IsStorageFailure(SqliteException exception) =>
+        (exception?.SqliteErrorCode & 0xFF) is IoError or Full;
+
     /// <summary>
     /// Awaits <paramref name="operation"/>; a transient SQLite fault comes out as <paramref name="unavailable"/>'s exception.
     /// </summary>

@@ -72,4 +72,33 @@ public sealed class SqliteDocumentStoreTests : IDisposable
 
         Assert.False(ran);
     }
+
+    [Fact]
+    public async Task ConcurrentWrites_CommittedTogether_EachSeesTheOnesBefore_AndAFailingOneIsUndoneAlone()
+    {
+        await _table.WriteAsync(items => { items.Put("counter", new Note("count", 0)); return 0; }, Ct);
+
+        // 200 writers at once: every fifth increments the counter and then throws, which must undo its increment only.
+        var writes = Enumerable.Range(0, 200).Select(i => Task.Run(() => _table.WriteAsync(items =>
+        {
+            var counter = items.Get<Note>("counter")!;
+            items.Put("counter", counter with { Count = counter.Count + 1 });
+            items.Put($"w{i}", new Note("written", i));
+            if (i % 5 == 0)
+            {
+                throw new InvalidOperationException($"write {i} refused");
+            }
+
+            return counter.Count + 1;
+        }, Ct), Ct)).ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async w => { try { return await w; } catch (InvalidOperationException) { return -1; } }));
+
+        Assert.Equal(40, outcomes.Count(o => o == -1));
+        // The successful writes each saw the ones committed before them: their counts are exactly 1..160.
+        Assert.Equal(Enumerable.Range(1, 160), outcomes.Where(o => o > 0).Order());
+        Assert.Equal(160, (await _table.ReadAsync(items => items.Get<Note>("counter")))!.Count);
+        var stored = await _table.ReadAsync(items => items.Scan<Note>("w"));
+        Assert.Equal(160, stored.Count);
+        Assert.DoesNotContain(stored, n => n.Count % 5 == 0);
+    }
 }
