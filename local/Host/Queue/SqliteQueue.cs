@@ -49,6 +49,8 @@ public sealed class SqliteQueue : IDisposable
                 receipt_handle TEXT
             );
             CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages (queue, visible_at, sent_at);
+            -- Deletes and visibility changes find a message by its receipt handle; without this each scanned the queue.
+            CREATE INDEX IF NOT EXISTS queue_messages_in_flight ON queue_messages (receipt_handle) WHERE receipt_handle IS NOT NULL;
             """);
         _readConnection = Open(connectionString);
     }
