@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace StatesLanguage.Runtime;
@@ -16,6 +17,53 @@ internal sealed class EventDetails
 
     /// <param name="fields">Keys in the order AWS prints them; values are strings, ints, longs, bools or nested details.</param>
     public EventDetails(params (string Key, object? Value)[] fields) => _fields = fields;
+
+    /// <summary>The string value of a top-level field, or null.</summary>
+    public string? GetString(string key)
+    {
+        foreach (var (name, value) in _fields)
+        {
+            if (name == key)
+            {
+                return value as string;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Writes the same JSON object as <see cref="ToJsonObject"/>, without building it.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in _fields)
+        {
+            writer.WritePropertyName(key);
+            switch (value)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case int number:
+                    writer.WriteNumberValue(number);
+                    break;
+                case long number:
+                    writer.WriteNumberValue(number);
+                    break;
+                case bool flag:
+                    writer.WriteBooleanValue(flag);
+                    break;
+                case EventDetails nested:
+                    nested.WriteTo(writer);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unsupported event detail value of type {value.GetType().Name}.");
+            }
+        }
+        writer.WriteEndObject();
+    }
 
     /// <summary>A new object each call: the caller owns it.</summary>
     public JsonObject ToJsonObject()

@@ -39,7 +39,34 @@ public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset 
     public string DetailsKey => DetailsKeyFor(Type);
 
     /// <summary>The state name in stateEntered/stateExited/mapIteration details, if any.</summary>
-    public string? StateName => Details?["name"]?.GetValue<string>();
+    public string? StateName => Volatile.Read(ref _details) is null && _recorded is not null
+        ? _recorded.GetString("name")
+        : Details?["name"]?.GetValue<string>();
+
+    /// <summary>Whether the event has details (what <see cref="WriteDetails"/> writes).</summary>
+    public bool HasDetails => Volatile.Read(ref _details) is not null || _recorded is not null;
+
+    /// <summary>
+    /// Writes the details object as <c>Details.ToJsonString()</c> would, without building a JsonObject for an event the
+    /// interpreter recorded: a store writes every event, and most are never read back one by one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The event has no details.</exception>
+    public void WriteDetails(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (Volatile.Read(ref _details) is { } details)
+        {
+            details.WriteTo(writer);
+        }
+        else if (_recorded is not null)
+        {
+            _recorded.WriteTo(writer);
+        }
+        else
+        {
+            throw new InvalidOperationException($"Event {Id} ({Type}) has no details.");
+        }
+    }
 
     public static string DetailsKeyFor(string type)
     {

@@ -1,9 +1,12 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SQLitePCL;
 using StatesLanguage.Runtime;
 
 namespace StepFunctionsApi.Persistence;
@@ -38,6 +41,8 @@ public sealed class SqliteStateStore : IDisposable
     private readonly ConcurrentDictionary<string, StateMachineRecord> _machines = new(StringComparer.Ordinal);
     // Definition text → its row id, for the writer thread; cleared whenever a transaction rolls back, as its ids may be gone.
     private readonly Dictionary<string, long> _definitionIds = new(StringComparer.Ordinal);
+    // The history insert, the store's most frequent statement, bound straight from UTF-8 (writer thread only).
+    private RawStatement? _insertEvent;
     private int _machinesVersion;
 
     private readonly object _queueGate = new();
@@ -116,6 +121,7 @@ public sealed class SqliteStateStore : IDisposable
         lock (_gate)
         {
             DisposeCommands(_commands);
+            _insertEvent?.Dispose();
             _connection.Dispose();
         }
         lock (_readGate)
@@ -373,33 +379,61 @@ public sealed class SqliteStateStore : IDisposable
         Enqueue(transaction => Append(transaction, executionArn, serialized, checkpointJson, null), wait: false);
     }
 
-    private static (HistoryEvent Event, string? Details)[] Serialized(IReadOnlyList<HistoryEvent> events)
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_detailsWriter;
+
+    /// <summary>Each event's details as UTF-8 JSON, the text SQLite stores, written without a JsonObject or a string between.</summary>
+    private static (HistoryEvent Event, byte[]? Details)[] Serialized(IReadOnlyList<HistoryEvent> events)
     {
-        var serialized = new (HistoryEvent, string?)[events.Count];
+        var serialized = new (HistoryEvent, byte[]?)[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            serialized[i] = (events[i], events[i].Details?.ToJsonString());
+            var historyEvent = events[i];
+            if (!historyEvent.HasDetails)
+            {
+                serialized[i] = (historyEvent, null);
+                continue;
+            }
+            var (buffer, writer) = t_detailsWriter ??= NewDetailsWriter();
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            historyEvent.WriteDetails(writer);
+            writer.Flush();
+            serialized[i] = (historyEvent, buffer.WrittenSpan.ToArray());
         }
         return serialized;
     }
 
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewDetailsWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        return (buffer, new Utf8JsonWriter(buffer));
+    }
+
     // Runs on the writer thread inside a batch's transaction.
-    private void Append(SqliteTransaction transaction, string executionArn, (HistoryEvent Event, string? Details)[] events, string? checkpointJson,
+    private void Append(SqliteTransaction transaction, string executionArn, (HistoryEvent Event, byte[]? Details)[] events, string? checkpointJson,
         ExecutionClosure? closure)
     {
         foreach (var (historyEvent, details) in events)
         {
-            Run(transaction, """
-                INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details)
-                VALUES ($arn, $id, $previous, $timestamp, $type, $details);
-                """, insert =>
+            _insertEvent ??= new RawStatement(_connection, """
+                INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
+                """);
+            _insertEvent.Run(statement =>
             {
-                insert.Parameters.AddWithValue("$arn", executionArn);
-                insert.Parameters.AddWithValue("$id", historyEvent.Id);
-                insert.Parameters.AddWithValue("$previous", historyEvent.PreviousEventId);
-                insert.Parameters.AddWithValue("$timestamp", historyEvent.Timestamp.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$type", historyEvent.Type);
-                insert.Parameters.AddWithValue("$details", (object?)details ?? DBNull.Value);
+                raw.sqlite3_bind_text(statement, 1, executionArn);
+                raw.sqlite3_bind_int64(statement, 2, historyEvent.Id);
+                raw.sqlite3_bind_int64(statement, 3, historyEvent.PreviousEventId);
+                raw.sqlite3_bind_int64(statement, 4, historyEvent.Timestamp.ToUnixTimeMilliseconds());
+                raw.sqlite3_bind_text(statement, 5, historyEvent.Type);
+                if (details is null)
+                {
+                    raw.sqlite3_bind_null(statement, 6);
+                }
+                else
+                {
+                    raw.sqlite3_bind_text(statement, 6, details);
+                }
             });
             if ((closure ?? PersistingObserver.ClosureFrom(historyEvent)) is { } ending)
             {
