@@ -17,14 +17,14 @@ public sealed class SqliteDocumentStore : IDisposable
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;
-    // Writes waiting for the next commit, and whether a caller is committing them (both under the list's lock).
+    // Reads and writes waiting for the next round, and whether a caller is running them (both under the list's lock).
     private readonly List<PendingWrite> _pending = [];
     private bool _committing;
     private readonly Lock _connectionGate = new();
-    // Connections stay open with their prepared statements: opening one and setting its pragmas per operation, and
-    // preparing each statement again, cost more than the reads and writes themselves.
-    private readonly ConcurrentBag<PreparedConnection> _readers = [];
-    private PreparedConnection? _writeConnection;
+    // One connection, open with its prepared statements, serves reads and writes: opening one and setting its pragmas
+    // per operation, and preparing each statement again, cost more than the reads and writes themselves, and a second
+    // connection would lose its page cache to every commit of the first.
+    private PreparedConnection? _connection;
     private bool _disposed;
 
     /// <param name="databasePath">The SQLite file; created with its table when missing.</param>
@@ -74,7 +74,11 @@ public sealed class SqliteDocumentStore : IDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        var write = new PendingWrite<T>(work);
+        return Enqueue(new PendingWrite<T>(work, readOnly: false));
+    }
+
+    private Task<T> Enqueue<T>(PendingWrite<T> write)
+    {
         lock (_pending)
         {
             _pending.Add(write);
@@ -114,6 +118,24 @@ public sealed class SqliteDocumentStore : IDisposable
 
     private void Commit(List<PendingWrite> batch)
     {
+        // Reads first, in a read transaction of their own: they need only what completed before they were asked for,
+        // which is committed, and a read transaction waits neither for this batch's commit nor for another process's
+        // write lock.
+        var reads = batch.FindAll(w => w.ReadOnly);
+        if (reads.Count > 0)
+        {
+            RunInOneTransaction(reads, deferred: true);
+            batch.RemoveAll(w => w.ReadOnly);
+        }
+
+        if (batch.Count > 0)
+        {
+            RunInOneTransaction(batch, deferred: false);
+        }
+    }
+
+    private void RunInOneTransaction(List<PendingWrite> batch, bool deferred)
+    {
         lock (_connectionGate)
         {
             if (_disposed)
@@ -122,14 +144,14 @@ public sealed class SqliteDocumentStore : IDisposable
                 return;
             }
 
-            var connection = _writeConnection ??= Open();
+            var connection = _connection ??= Open();
             try
             {
-                using var transaction = connection.Connection.BeginTransaction(deferred: false);
+                using var transaction = connection.Connection.BeginTransaction(deferred);
                 var items = new DocumentTransaction(connection, transaction);
                 foreach (var write in batch)
                 {
-                    write.RunInSavepoint(items, transaction);
+                    write.RunInSavepoint(items);
                 }
 
                 transaction.Commit();
@@ -139,7 +161,7 @@ public sealed class SqliteDocumentStore : IDisposable
                 if (exception is SqliteException sqlite && !SqliteFaults.IsLockContention(sqlite))
                 {
                     // Not another writer's lock: the connection itself may be broken (file gone, I/O error); open a fresh one next time.
-                    _writeConnection = null;
+                    _connection = null;
                     connection.Dispose();
                 }
 
@@ -151,29 +173,15 @@ public sealed class SqliteDocumentStore : IDisposable
         batch.ForEach(w => w.Complete());
     }
 
-    /// <summary>Runs <paramref name="work"/> in one read transaction, so every read inside it sees the same snapshot.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read transaction, so every read inside it sees the same snapshot, which holds
+    /// every write that completed before the call; anything it writes is undone. Reads that gather while a round is
+    /// running share the next read transaction.
+    /// </summary>
     public Task<T> ReadAsync<T>(Func<DocumentTransaction, T> work)
     {
-        PreparedConnection? connection = null;
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            connection = _readers.TryTake(out var pooled) ? pooled : Open();
-            T result;
-            using (var transaction = connection.Connection.BeginTransaction(deferred: true))
-            {
-                result = work(new DocumentTransaction(connection, transaction));
-            }
-
-            _readers.Add(connection);
-            return Task.FromResult(result);
-        }
-        catch (Exception exception)
-        {
-            connection?.Dispose();
-            // Faults travel in the task, as they would from a truly asynchronous read.
-            return Task.FromException<T>(exception);
-        }
+        ArgumentNullException.ThrowIfNull(work);
+        return Enqueue(new PendingWrite<T>(work, readOnly: true));
     }
 
     /// <summary>Deletes every document (the file and its schema stay).</summary>
@@ -191,12 +199,8 @@ public sealed class SqliteDocumentStore : IDisposable
             }
 
             _disposed = true;
-            _writeConnection?.Dispose();
-            _writeConnection = null;
-            while (_readers.TryTake(out var reader))
-            {
-                reader.Dispose();
-            }
+            _connection?.Dispose();
+            _connection = null;
         }
     }
 
@@ -232,19 +236,25 @@ public sealed class SqliteDocumentStore : IDisposable
 }
 
 /// <summary>A write waiting for its commit: the work, run in its own savepoint, and the task its commit completes.</summary>
-internal abstract class PendingWrite
+internal abstract class PendingWrite(bool readOnly)
 {
     private const string Savepoint = "SAVEPOINT write";
     private const string Release = "RELEASE write";
     private const string Undo = "ROLLBACK TO write";
     private Exception? _failure;
 
-    public void RunInSavepoint(DocumentTransaction items, SqliteTransaction transaction)
+    public bool ReadOnly => readOnly;
+
+    public void RunInSavepoint(DocumentTransaction items)
     {
         items.Execute(Savepoint);
         try
         {
             Run(items);
+            if (readOnly)
+            {
+                items.Execute(Undo);
+            }
         }
         catch (Exception exception) when (exception is not SqliteException sqlite || !SqliteFaults.IsStorageFailure(sqlite))
         {
@@ -275,7 +285,7 @@ internal abstract class PendingWrite
     protected abstract void Succeed();
 }
 
-internal sealed class PendingWrite<T>(Func<DocumentTransaction, T> work) : PendingWrite
+internal sealed class PendingWrite<T>(Func<DocumentTransaction, T> work, bool readOnly) : PendingWrite(readOnly)
 {
     private readonly TaskCompletionSource<T> _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T _result = default!;
