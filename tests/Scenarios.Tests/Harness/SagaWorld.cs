@@ -227,10 +227,13 @@ public sealed class RecordingAlertPublisher : IAlertPublisher
 
 /// <summary>
 /// The template's EventBridge rule: an execution that ends FAILED, TIMED_OUT or ABORTED is delivered to
-/// RecordFailedExecution, retried a few times as EventBridge retries a failed target.
+/// RecordFailedExecution, retried as the rule's RetryPolicy says (MaximumRetryAttempts: 185 over 24 hours). The
+/// retries come one after another: the faults here fail a number of calls, not a length of time.
 /// </summary>
 internal sealed class FailedExecutionRule(LambdaHandlerRegistry orders, TimeProvider clock) : IExecutionObserver
 {
+    private const int MaximumRetryAttempts = 185;
+
     private readonly ConcurrentQueue<Task> _deliveries = new();
 
     public void OnHistoryEvent(ExecutionInfo execution, HistoryEvent historyEvent)
@@ -264,7 +267,7 @@ internal sealed class FailedExecutionRule(LambdaHandlerRegistry orders, TimeProv
                     LambdaContext.ForLocalInvocation("RecordFailedExecutionFunction", TimeSpan.FromSeconds(10), clock), CancellationToken.None);
                 return;
             }
-            catch (FunctionErrorException) when (attempt < 3)
+            catch (FunctionErrorException) when (attempt <= MaximumRetryAttempts)
             {
             }
             catch (FunctionErrorException)
