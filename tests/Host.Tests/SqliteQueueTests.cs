@@ -166,4 +166,47 @@ public sealed class SqliteQueueTests : IDisposable
 
         Assert.Equal(1, await queue.CountAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Depths_FollowEverySend_Delete_DeadLetterMove_AndRedrive_AndADatabaseFromBeforeThemIsCounted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_directory, "queue.db");
+        // A file written before depths were kept: three messages, one of them already dead-lettered.
+        using (var older = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            older.Open();
+            using var create = older.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE queue_messages (message_id TEXT PRIMARY KEY, queue TEXT NOT NULL, body TEXT NOT NULL, attributes TEXT NOT NULL,
+                    sent_at INTEGER NOT NULL, visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0, receipt_handle TEXT);
+                INSERT INTO queue_messages (message_id, queue, body, attributes, sent_at, visible_at) VALUES
+                    ('m1', 'orders', 'a', '{}', 0, 0), ('m2', 'orders', 'b', '{}', 0, 0), ('m3', 'orders-dlq', 'c', '{}', 0, 0);
+                """;
+            create.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        using var queue = NewQueue(maxReceiveCount: 1);
+        Assert.Equal((2, 1), (await queue.CountAsync(ct), await queue.CountDeadLettersAsync(ct)));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => queue.SendAsync($"m{i}", OrderAttributes, ct)));
+        Assert.Equal(22, await queue.CountAsync(ct));
+
+        var received = await queue.ReceiveAsync(10, ct);
+        Assert.Equal(22, await queue.CountAsync(ct));
+        Assert.Equal(5, await queue.DeleteBatchAsync([.. received.Take(5).Select(m => m.ReceiptHandle)], ct));
+        Assert.Equal(17, await queue.CountAsync(ct));
+
+        // The five received once and not deleted pass maxReceiveCount 1 at their next receive and move to the DLQ.
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        await queue.ReceiveAsync(10, ct);
+        Assert.Equal((12, 6), (await queue.CountAsync(ct), await queue.CountDeadLettersAsync(ct)));
+
+        Assert.Equal(6, await queue.RedriveDeadLettersAsync(ct));
+        Assert.Equal((18, 0), (await queue.CountAsync(ct), await queue.CountDeadLettersAsync(ct)));
+
+        using var reopened = NewQueue();
+        Assert.Equal(18, await reopened.CountAsync(ct));
+    }
 }

@@ -52,7 +52,45 @@ public sealed class SqliteQueue : IDisposable
             -- Deletes and visibility changes find a message by its receipt handle; without this each scanned the queue.
             CREATE INDEX IF NOT EXISTS queue_messages_in_flight ON queue_messages (receipt_handle) WHERE receipt_handle IS NOT NULL;
             """);
+        KeepDepths(_writeConnection.Connection);
         _readConnection = Open(connectionString);
+    }
+
+    /// <summary>
+    /// Keeps each queue's depth in a row of its own, maintained by triggers in every connection's transactions: POST
+    /// /orders asks for the depth each time, and counting the backlog's rows then cost more than the POST.
+    /// Created, and counted once, the first time a database is opened by a version that keeps them.
+    /// </summary>
+    private static void KeepDepths(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var exists = connection.CreateCommand();
+        exists.Transaction = transaction;
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'queue_depths'";
+        if ((long)exists.ExecuteScalar()! == 0)
+        {
+            using var create = connection.CreateCommand();
+            create.Transaction = transaction;
+            create.CommandText = """
+                CREATE TABLE queue_depths (queue TEXT PRIMARY KEY, depth INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO queue_depths (queue, depth) SELECT queue, COUNT(*) FROM queue_messages GROUP BY queue;
+                CREATE TRIGGER queue_depth_on_insert AFTER INSERT ON queue_messages BEGIN
+                    INSERT OR IGNORE INTO queue_depths (queue, depth) VALUES (NEW.queue, 0);
+                    UPDATE queue_depths SET depth = depth + 1 WHERE queue = NEW.queue;
+                END;
+                CREATE TRIGGER queue_depth_on_delete AFTER DELETE ON queue_messages BEGIN
+                    UPDATE queue_depths SET depth = depth - 1 WHERE queue = OLD.queue;
+                END;
+                CREATE TRIGGER queue_depth_on_move AFTER UPDATE OF queue ON queue_messages WHEN OLD.queue <> NEW.queue BEGIN
+                    UPDATE queue_depths SET depth = depth - 1 WHERE queue = OLD.queue;
+                    INSERT OR IGNORE INTO queue_depths (queue, depth) VALUES (NEW.queue, 0);
+                    UPDATE queue_depths SET depth = depth + 1 WHERE queue = NEW.queue;
+                END;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     public string Name { get; }
@@ -250,7 +288,7 @@ public sealed class SqliteQueue : IDisposable
 
     private Task<long> CountAsync(string queue) => Read(command =>
     {
-        command.CommandText = "SELECT COUNT(*) FROM queue_messages WHERE queue = $queue";
+        command.CommandText = "SELECT COALESCE((SELECT depth FROM queue_depths WHERE queue = $queue), 0)";
         command.Parameters.AddWithValue("$queue", queue);
         return (long)command.ExecuteScalar()!;
     });
