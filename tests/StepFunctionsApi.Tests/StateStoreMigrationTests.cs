@@ -45,6 +45,13 @@ public sealed class StateStoreMigrationTests : IDisposable
             Assert.Null(newer.Checkpoint);
             Assert.Equal(["failed", "newer", "running"], store.ListExecutions(MachineArn, null, 10, null).Select(e => e.Name).Order());
 
+            // The history moved into the appending table with everything in it.
+            var history = store.GetEvents(Arn("running"), 1, long.MaxValue, 100, descending: false);
+            Assert.Equal("ExecutionStarted", Assert.Single(history).Type);
+            Assert.Equal("{}", history[0].Details!["input"]!.GetValue<string>());
+            store.AppendEvent(Arn("running"), new HistoryEvent(2, 1, Start, "PassStateEntered", null), null);
+            Assert.Equal(2, store.LastEventId(Arn("running")));
+
             // A new execution of a definition the old rows had shares its stored copy.
             Assert.True(store.InsertExecution(Record("after", """{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}""")));
             store.SaveCheckpoint(Arn("after"), new ExecutionCheckpoint("A", "{}", 1, new Dictionary<string, int>()));
@@ -53,6 +60,8 @@ public sealed class StateStoreMigrationTests : IDisposable
 
         Assert.Equal(2L, Scalar("SELECT COUNT(*) FROM definitions"));
         Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM pragma_table_info('executions') WHERE name IN ('definition', 'checkpoint')"));
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events' AND sql LIKE '%WITHOUT ROWID%'"));
+        Assert.Equal(4L, Scalar("SELECT COUNT(*) FROM events"));
         using var reopened = new SqliteStateStore(Database);
         Assert.Equal(4, reopened.ListExecutions(MachineArn, null, 10, null).Count);
     }
@@ -94,6 +103,9 @@ public sealed class StateStoreMigrationTests : IDisposable
                 checkpoint TEXT, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_ms INTEGER);
             CREATE INDEX executions_by_machine ON executions (state_machine_arn, start_ms DESC, seq DESC);
             CREATE INDEX executions_by_status ON executions (status);
+            CREATE TABLE events (
+                execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+                type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id)) WITHOUT ROWID;
             """;
         create.ExecuteNonQuery();
         foreach (var (name, status, definition, checkpoint) in executions)
@@ -111,6 +123,14 @@ public sealed class StateStoreMigrationTests : IDisposable
             insert.Parameters.AddWithValue("$definition", definition);
             insert.Parameters.AddWithValue("$checkpoint", (object?)checkpoint ?? DBNull.Value);
             insert.ExecuteNonQuery();
+            using var started = connection.CreateCommand();
+            started.CommandText = """
+                INSERT INTO events (execution_arn, id, previous_id, timestamp_ms, type, details)
+                VALUES ($arn, 1, 0, $start, 'ExecutionStarted', '{"input":"{}","inputDetails":{"truncated":false}}');
+                """;
+            started.Parameters.AddWithValue("$arn", Arn(name));
+            started.Parameters.AddWithValue("$start", Start.ToUnixTimeMilliseconds());
+            started.ExecuteNonQuery();
         }
     }
 

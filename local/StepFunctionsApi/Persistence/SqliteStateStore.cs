@@ -156,6 +156,7 @@ public sealed class SqliteStateStore : IDisposable
             Execute("ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;");
             Execute("ALTER TABLE executions ADD COLUMN redrive_ms INTEGER;");
         }
+        RebuildClusteredEvents();
         if (!columns.Contains("definition"))
         {
             return;
@@ -186,6 +187,31 @@ public sealed class SqliteStateStore : IDisposable
                 INSERT OR REPLACE INTO checkpoints (arn, checkpoint) SELECT arn, checkpoint FROM executions WHERE checkpoint IS NOT NULL;
                 ALTER TABLE executions DROP COLUMN checkpoint;
                 ALTER TABLE executions DROP COLUMN definition;
+                """, _ => { });
+            transaction.Commit();
+            DisposeCommands(_commands);
+        }
+    }
+
+    /// <summary>An events table clustered by execution (WITHOUT ROWID) is copied, once, into the appending layout.</summary>
+    private void RebuildClusteredEvents()
+    {
+        var layout = Query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'", _ => { }, r => r.GetString(0), flush: false);
+        if (!layout.Any(sql => sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Run(transaction, """
+                CREATE TABLE events_appending (
+                    execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+                    type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));
+                INSERT INTO events_appending (execution_arn, id, previous_id, timestamp_ms, type, details)
+                    SELECT execution_arn, id, previous_id, timestamp_ms, type, details FROM events ORDER BY execution_arn, id;
+                DROP TABLE events;
+                ALTER TABLE events_appending RENAME TO events;
                 """, _ => { });
             transaction.Commit();
             DisposeCommands(_commands);
