@@ -18,7 +18,7 @@ public sealed class SqliteDocumentStore : IDisposable
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;
     // Reads and writes waiting for the next round, and whether a caller is running them (both under the list's lock).
-    private readonly List<PendingWrite> _pending = [];
+    private readonly List<PendingWork> _pending = [];
     private bool _committing;
     private readonly Lock _connectionGate = new();
     // One connection, open with its prepared statements, serves reads and writes: opening one and setting its pragmas
@@ -64,7 +64,7 @@ public sealed class SqliteDocumentStore : IDisposable
     /// Writes that arrive while one is being committed are committed together (group commit): each runs in its own
     /// savepoint inside one transaction, in arrival order, so each sees the ones before it and a failing one is undone
     /// alone. A commit per write made every write pay for a WAL commit of its own; under load that was most of a
-    /// service's cost. Whichever caller finds no commit in progress runs the queue on its own thread.
+    /// service's cost. Whichever caller finds no round in progress runs one on its own thread.
     /// </remarks>
     public Task<T> WriteAsync<T>(Func<DocumentTransaction, T> work, CancellationToken cancellationToken)
     {
@@ -74,49 +74,53 @@ public sealed class SqliteDocumentStore : IDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        return Enqueue(new PendingWrite<T>(work, readOnly: false));
+        return Enqueue(new PendingWork<T>(work, readOnly: false));
     }
 
-    private Task<T> Enqueue<T>(PendingWrite<T> write)
+    private Task<T> Enqueue<T>(PendingWork<T> work)
     {
         lock (_pending)
         {
-            _pending.Add(write);
+            _pending.Add(work);
             if (_committing)
             {
-                return write.Task;
+                return work.Task;
             }
 
             _committing = true;
         }
 
-        CommitPending();
-        return write.Task;
+        RunRound();
+        return work.Task;
     }
 
-    private void CommitPending()
+    /// <summary>
+    /// Runs one round: everything pending, its own work among it. What arrives meanwhile gets the next round on the
+    /// thread pool, so under a steady stream no caller goes on running other callers' work instead of returning.
+    /// </summary>
+    private void RunRound()
     {
-        var batch = new List<PendingWrite>();
-        while (true)
+        List<PendingWork> batch;
+        lock (_pending)
         {
-            lock (_pending)
-            {
-                if (_pending.Count == 0)
-                {
-                    _committing = false;
-                    return;
-                }
-
-                batch.AddRange(_pending);
-                _pending.Clear();
-            }
-
-            Commit(batch);
-            batch.Clear();
+            batch = [.. _pending];
+            _pending.Clear();
         }
+
+        Commit(batch);
+        lock (_pending)
+        {
+            if (_pending.Count == 0)
+            {
+                _committing = false;
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static store => store.RunRound(), this, preferLocal: false);
     }
 
-    private void Commit(List<PendingWrite> batch)
+    private void Commit(List<PendingWork> batch)
     {
         // Reads first, in a read transaction of their own: they need only what completed before they were asked for,
         // which is committed, and a read transaction waits neither for this batch's commit nor for another process's
@@ -134,7 +138,7 @@ public sealed class SqliteDocumentStore : IDisposable
         }
     }
 
-    private void RunInOneTransaction(List<PendingWrite> batch, bool deferred)
+    private void RunInOneTransaction(List<PendingWork> batch, bool deferred)
     {
         lock (_connectionGate)
         {
@@ -181,7 +185,7 @@ public sealed class SqliteDocumentStore : IDisposable
     public Task<T> ReadAsync<T>(Func<DocumentTransaction, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Enqueue(new PendingWrite<T>(work, readOnly: true));
+        return Enqueue(new PendingWork<T>(work, readOnly: true));
     }
 
     /// <summary>Deletes every document (the file and its schema stay).</summary>
@@ -235,8 +239,11 @@ public sealed class SqliteDocumentStore : IDisposable
     }
 }
 
-/// <summary>A write waiting for its commit: the work, run in its own savepoint, and the task its commit completes.</summary>
-internal abstract class PendingWrite(bool readOnly)
+/// <summary>
+/// A read or write waiting for its round: the work, run in its own savepoint (always undone for a read), and the task
+/// the round's commit completes.
+/// </summary>
+internal abstract class PendingWork(bool readOnly)
 {
     private const string Savepoint = "SAVEPOINT write";
     private const string Release = "RELEASE write";
@@ -285,7 +292,7 @@ internal abstract class PendingWrite(bool readOnly)
     protected abstract void Succeed();
 }
 
-internal sealed class PendingWrite<T>(Func<DocumentTransaction, T> work, bool readOnly) : PendingWrite(readOnly)
+internal sealed class PendingWork<T>(Func<DocumentTransaction, T> work, bool readOnly) : PendingWork(readOnly)
 {
     private readonly TaskCompletionSource<T> _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T _result = default!;
