@@ -66,7 +66,7 @@ public sealed class SqliteStateStore : IDisposable
             Execute("PRAGMA cache_size=-65536;");
             Execute("PRAGMA wal_autocheckpoint=8000;");
         }
-        Execute("""
+        Execute($$"""
             CREATE TABLE IF NOT EXISTS state_machines (
                 arn TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL, type TEXT NOT NULL,
                 creation_ms INTEGER NOT NULL, update_ms INTEGER NOT NULL, revision_id TEXT NOT NULL);
@@ -80,9 +80,7 @@ public sealed class SqliteStateStore : IDisposable
             CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status);
             CREATE TABLE IF NOT EXISTS checkpoints (arn TEXT PRIMARY KEY, checkpoint TEXT NOT NULL);
             -- A rowid table, so new events append to its end; clustered by execution, each commit wrote into pages all over it.
-            CREATE TABLE IF NOT EXISTS events (
-                execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
-                type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));
+            CREATE TABLE IF NOT EXISTS events ({{EventsColumns}});
             CREATE TABLE IF NOT EXISTS redrive_tokens (
                 execution_arn TEXT NOT NULL, token TEXT NOT NULL, used_ms INTEGER NOT NULL, redrive_ms INTEGER NOT NULL,
                 PRIMARY KEY (execution_arn, token)) WITHOUT ROWID;
@@ -204,10 +202,8 @@ public sealed class SqliteStateStore : IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            Run(transaction, """
-                CREATE TABLE events_appending (
-                    execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
-                    type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));
+            Run(transaction, $$"""
+                CREATE TABLE events_appending ({{EventsColumns}});
                 INSERT INTO events_appending (execution_arn, id, previous_id, timestamp_ms, type, details)
                     SELECT execution_arn, id, previous_id, timestamp_ms, type, details FROM events ORDER BY execution_arn, id;
                 DROP TABLE events;
@@ -440,11 +436,11 @@ public sealed class SqliteStateStore : IDisposable
     private void Append(SqliteTransaction transaction, string executionArn, (HistoryEvent Event, byte[]? Details)[] events, string? checkpointJson,
         ExecutionClosure? closure)
     {
+        _insertEvent ??= new RawStatement(_connection, """
+            INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
+            """);
         foreach (var (historyEvent, details) in events)
         {
-            _insertEvent ??= new RawStatement(_connection, """
-                INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
-                """);
             _insertEvent.Run(statement =>
             {
                 raw.sqlite3_bind_text(statement, 1, executionArn);
@@ -536,6 +532,11 @@ public sealed class SqliteStateStore : IDisposable
     private const string CloseSql = """
         UPDATE executions SET status = $status, stop_ms = $stop, output = $output, error = $error, cause = $cause
         WHERE arn = $arn AND status = 'RUNNING'
+        """;
+
+    private const string EventsColumns = """
+        execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+        type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id)
         """;
 
     private const string CheckpointSql = """
