@@ -750,14 +750,21 @@ public sealed class SqliteStateStore : IDisposable
     /// <summary>The cached command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/>. Callers hold _gate.</summary>
     private SqliteCommand Command(string sql, SqliteTransaction? transaction)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        var command = Prepared(_commands, _connection, sql);
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>The command cached in <paramref name="commands"/> for <paramref name="sql"/> on <paramref name="connection"/>, its parameters cleared.</summary>
+    private static SqliteCommand Prepared(Dictionary<string, SqliteCommand> commands, SqliteConnection connection, string sql)
+    {
+        if (!commands.TryGetValue(sql, out var command))
         {
-            command = _connection.CreateCommand();
+            command = connection.CreateCommand();
             command.CommandText = sql;
-            _commands[sql] = command;
+            commands[sql] = command;
         }
         command.Parameters.Clear();
-        command.Transaction = transaction;
         return command;
     }
 
@@ -793,14 +800,7 @@ public sealed class SqliteStateStore : IDisposable
         }
         lock (_readGate)
         {
-            if (!_readCommands.TryGetValue(sql, out var command))
-            {
-                command = _readConnection.CreateCommand();
-                command.CommandText = sql;
-                _readCommands[sql] = command;
-            }
-            command.Parameters.Clear();
-            return Read(command, bind, read);
+            return Read(Prepared(_readCommands, _readConnection, sql), bind, read);
         }
     }
 
