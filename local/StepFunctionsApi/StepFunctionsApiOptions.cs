@@ -49,5 +49,10 @@ public sealed record StepFunctionsApiOptions
     /// Ended executions the engine keeps in memory (the store keeps all of them; an older one is read back from it when
     /// asked for, e.g. to redrive it), so a long-running API's memory stays flat.
     /// </summary>
-    public int? MaxRetainedEndedExecutions { get; init; } = 1_000;
+    /// <remarks>
+    /// Few, so that under load an ended execution's history dies young: with 1,000 kept, at 800 executions/s each lived
+    /// long enough to be promoted to the GC's oldest generation before it was dropped, and the collections that then
+    /// had to copy and later reclaim it cost about an eighth of the host's throughput (bench/RESULTS.md).
+    /// </remarks>
+    public int? MaxRetainedEndedExecutions { get; init; } = 100;
 }
