@@ -32,6 +32,12 @@ public sealed record ScenarioResult(
 
     /// <summary>This process's CPU time over the scenario per order that reached a terminal status (set by the caller).</summary>
     public double CpuMillisecondsPerOrder { get; init; }
+
+    /// <summary>The in-process server's own time for each POST /orders, accepted or shed (set by the caller).</summary>
+    public LatencyStats? ServerAccept { get; init; }
+
+    /// <summary>This process's GC pauses over the scenario (set by the caller).</summary>
+    public LatencyStats? GcPauses { get; init; }
 }
 
 /// <summary>

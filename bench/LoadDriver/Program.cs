@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 // free ports (so one scenario's backlog cannot slow the next), and terminal status is read from the order store's
 // commits instead of polling GET. With --url it drives a running host and polls GET /orders/{id}.
 // Usage: load-driver [--url http://127.0.0.1:3000/] [--count 500] [--seconds 60] [--in-flight 1,10,100,1000]
-//                    [--rates 500,0] [--sustain 60] [--sustain-in-flight 1000] [--drain 30] [--json results.json]
+//                    [--rates 500,0] [--sustain 60] [--sustain-in-flight 1000] [--drain 30] [--json results.json] [--diagnostics]
+// --diagnostics adds the server's own time per POST and the GC pauses (in process only; it slows the host down).
 string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, "--" + name);
@@ -29,6 +30,7 @@ var rates = Ints(Arg("rates", "500,0"));
 var sustainSeconds = Int("sustain", "60");
 var sustainInFlight = Int("sustain-in-flight", "1000");
 var drain = TimeSpan.FromSeconds(Int("drain", "30"));
+var diagnostics = args.Contains("--diagnostics");
 
 Uri? external = null;
 if (url.Length > 0)
@@ -54,6 +56,7 @@ if (sustainSeconds > 0)
 
 await Console.Error.WriteLineAsync($"target {external?.ToString() ?? "in-process host per scenario"}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 var results = new List<ScenarioResult>();
+using var timings = diagnostics ? new PauseAndServerTimings() : null;
 var warmUp = 400;
 foreach (var scenario in scenarios)
 {
@@ -62,6 +65,8 @@ foreach (var scenario in scenarios)
     await target.Scenarios.ClosedLoopAsync(8, warmUp, TimeSpan.FromSeconds(60));
     warmUp = 100;
     var before = RetainedHeap();
+    timings?.TakeServerPosts();
+    timings?.TakePauses();
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var result = await scenario(target.Scenarios);
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
@@ -70,20 +75,25 @@ foreach (var scenario in scenarios)
         RetainedHeapBeforeBytes = before,
         RetainedHeapAfterBytes = RetainedHeap(),
         CpuMillisecondsPerOrder = cpu.TotalMilliseconds / Math.Max(1, result.Terminal),
+        ServerAccept = timings?.TakeServerPosts(),
+        GcPauses = timings?.TakePauses(),
     };
     results.Add(result);
     await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
         $"{result.Scenario}: done, {result.Posted} accepted, {result.Shed} shed (429), {result.Terminal} terminal, {result.TerminalPerSecond:0} terminal/s, accept p99 {result.Accept.P99:0.0} ms, load average {LoadAverage()}"));
 }
 
-Console.WriteLine("| scenario | accepted | shed (429) | terminal | statuses | s | POST/s | terminal/s | terminal/s after 10 s | accept p50 ms | accept p99 ms | POST→terminal p50 ms | p99 ms | RSS at 10 s → end MB | peak RSS MB | heap after full GC, before → after MB | CPU ms/order |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| scenario | accepted | shed (429) | terminal | statuses | s | POST/s | terminal/s | terminal/s after 10 s | accept p50 ms | accept p99 ms | POST→terminal p50 ms | p99 ms | RSS at 10 s → end MB | peak RSS MB | heap after full GC, before → after MB | CPU ms/order |" + (diagnostics ? " server POST p50 / p99 ms | GC pauses: count, p99, max ms |" : ""));
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (diagnostics ? "---|---|" : ""));
 foreach (var r in results)
 {
     var statuses = string.Join(" ", r.Statuses.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
     var steady = double.IsNaN(r.SteadyTerminalPerSecond) ? "–" : r.SteadyTerminalPerSecond.ToString("0", CultureInfo.InvariantCulture);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Scenario} | {r.Posted} | {r.Shed} | {r.Terminal} | {statuses} | {r.Seconds:0.0} | {r.PostsPerSecond:0} | {r.TerminalPerSecond:0} | {steady} | {r.Accept.P50:0.0} | {r.Accept.P99:0.0} | {r.PostToTerminal.P50:0} | {r.PostToTerminal.P99:0} | {r.WorkingSetAfterWarmupBytes / 1e6:0} → {r.WorkingSetEndBytes / 1e6:0} | {r.PeakWorkingSetBytes / 1e6:0} | {r.RetainedHeapBeforeBytes / 1e6:0} → {r.RetainedHeapAfterBytes / 1e6:0} | {r.CpuMillisecondsPerOrder:0.00} |"));
+        $"| {r.Scenario} | {r.Posted} | {r.Shed} | {r.Terminal} | {statuses} | {r.Seconds:0.0} | {r.PostsPerSecond:0} | {r.TerminalPerSecond:0} | {steady} | {r.Accept.P50:0.0} | {r.Accept.P99:0.0} | {r.PostToTerminal.P50:0} | {r.PostToTerminal.P99:0} | {r.WorkingSetAfterWarmupBytes / 1e6:0} → {r.WorkingSetEndBytes / 1e6:0} | {r.PeakWorkingSetBytes / 1e6:0} | {r.RetainedHeapBeforeBytes / 1e6:0} → {r.RetainedHeapAfterBytes / 1e6:0} | {r.CpuMillisecondsPerOrder:0.00} |")
+        + (r is { ServerAccept: { } server, GcPauses: { } pauses }
+            ? string.Create(CultureInfo.InvariantCulture, $" {server.P50:0.0} / {server.P99:0.0} | {pauses.Count}, {pauses.P99:0.0}, {pauses.Max:0.0} |")
+            : ""));
 }
 var jsonPath = Arg("json", "");
 if (jsonPath.Length > 0)
