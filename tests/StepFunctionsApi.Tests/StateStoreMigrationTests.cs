@@ -67,6 +67,55 @@ public sealed class StateStoreMigrationTests : IDisposable
     }
 
     [Fact]
+    public void HistoryKeyedByExecutionArn_IsKeyedByTheExecutionsSeq_WithEveryEventKept()
+    {
+        using (var store = new SqliteStateStore(Database))
+        {
+            foreach (var name in new[] { "first", "second" })
+            {
+                store.InsertExecution(Record(name, "{}"));
+                store.AppendEvents(Arn(name), [
+                    new HistoryEvent(1, 0, Start, "ExecutionStarted", new System.Text.Json.Nodes.JsonObject { ["input"] = name }),
+                    new HistoryEvent(2, 1, Start.AddSeconds(1), "PassStateEntered", null),
+                ], null);
+            }
+        }
+        // The layout of the version before: the events of an execution found by its ARN.
+        Execute("""
+            CREATE TABLE events_by_arn (
+                execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+                type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));
+            INSERT INTO events_by_arn SELECT x.arn, e.id, e.previous_id, e.timestamp_ms, e.type, e.details FROM events e JOIN executions x ON x.seq = e.execution_seq;
+            DROP TABLE events;
+            ALTER TABLE events_by_arn RENAME TO events;
+            """);
+
+        using (var store = new SqliteStateStore(Database))
+        {
+            foreach (var name in new[] { "first", "second" })
+            {
+                var history = store.GetEvents(Arn(name), 1, long.MaxValue, 100, descending: false);
+                Assert.Equal(["ExecutionStarted", "PassStateEntered"], history.Select(e => e.Type));
+                Assert.Equal(name, history[0].Details!["input"]!.GetValue<string>());
+                Assert.Equal(Start.AddSeconds(1), history[1].Timestamp);
+            }
+            store.AppendEvent(Arn("second"), new HistoryEvent(3, 2, Start, "PassStateExited", null), null);
+            Assert.Equal(3, store.LastEventId(Arn("second")));
+            Assert.Equal(2, store.LastEventId(Arn("first")));
+        }
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'execution_arn'"));
+        Assert.Equal(5L, Scalar("SELECT COUNT(*) FROM events"));
+    }
+
+    [Fact]
+    public void AnEventOfAnExecutionTheStoreDoesNotHold_IsRefusedWithItsArn()
+    {
+        using var store = new SqliteStateStore(Database);
+        var refused = Assert.ThrowsAny<Exception>(() => store.AppendEvent(Arn("unknown"), new HistoryEvent(1, 0, Start, "ExecutionStarted", null), null));
+        Assert.Contains(Arn("unknown"), refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ACheckpoint_IsNotSavedForAnExecutionThatHasEnded()
     {
         using var store = new SqliteStateStore(Database);
@@ -132,6 +181,15 @@ public sealed class StateStoreMigrationTests : IDisposable
             started.Parameters.AddWithValue("$start", Start.ToUnixTimeMilliseconds());
             started.ExecuteNonQuery();
         }
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private long Scalar(string sql)

@@ -80,6 +80,8 @@ public sealed class SqliteStateStore : IDisposable
             CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status);
             CREATE TABLE IF NOT EXISTS checkpoints (arn TEXT PRIMARY KEY, checkpoint TEXT NOT NULL);
             -- A rowid table, so new events append to its end; clustered by execution, each commit wrote into pages all over it.
+            -- Keyed by the execution's seq, not its ARN: the key index then stays small and its recent executions' entries
+            -- sit together, where ARNs scattered each commit's index entries over the whole index.
             CREATE TABLE IF NOT EXISTS events ({{EventsColumns}});
             CREATE TABLE IF NOT EXISTS redrive_tokens (
                 execution_arn TEXT NOT NULL, token TEXT NOT NULL, used_ms INTEGER NOT NULL, redrive_ms INTEGER NOT NULL,
@@ -154,7 +156,7 @@ public sealed class SqliteStateStore : IDisposable
             Execute("ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;");
             Execute("ALTER TABLE executions ADD COLUMN redrive_ms INTEGER;");
         }
-        RebuildClusteredEvents();
+        RebuildEventsKeyedByArn();
         if (!columns.Contains("definition"))
         {
             return;
@@ -191,11 +193,14 @@ public sealed class SqliteStateStore : IDisposable
         }
     }
 
-    /// <summary>An events table clustered by execution (WITHOUT ROWID) is copied, once, into the appending layout.</summary>
-    private void RebuildClusteredEvents()
+    /// <summary>
+    /// An events table keyed by execution ARN, whether clustered by it (WITHOUT ROWID) or appending, is copied once into
+    /// the appending layout keyed by the execution's seq. Events of an execution the store does not hold are left behind.
+    /// </summary>
+    private void RebuildEventsKeyedByArn()
     {
-        var layout = Query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'", _ => { }, r => r.GetString(0), flush: false);
-        if (!layout.Any(sql => sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase)))
+        var columns = Query("SELECT name FROM pragma_table_info('events')", _ => { }, r => r.GetString(0), flush: false);
+        if (!columns.Contains("execution_arn"))
         {
             return;
         }
@@ -203,11 +208,12 @@ public sealed class SqliteStateStore : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             Run(transaction, $$"""
-                CREATE TABLE events_appending ({{EventsColumns}});
-                INSERT INTO events_appending (execution_arn, id, previous_id, timestamp_ms, type, details)
-                    SELECT execution_arn, id, previous_id, timestamp_ms, type, details FROM events ORDER BY execution_arn, id;
+                CREATE TABLE events_by_seq ({{EventsColumns}});
+                INSERT INTO events_by_seq (execution_seq, id, previous_id, timestamp_ms, type, details)
+                    SELECT x.seq, e.id, e.previous_id, e.timestamp_ms, e.type, e.details
+                    FROM events e JOIN executions x ON x.arn = e.execution_arn ORDER BY x.seq, e.id;
                 DROP TABLE events;
-                ALTER TABLE events_appending RENAME TO events;
+                ALTER TABLE events_by_seq RENAME TO events;
                 """, _ => { });
             transaction.Commit();
             DisposeCommands(_commands);
@@ -437,13 +443,14 @@ public sealed class SqliteStateStore : IDisposable
         ExecutionClosure? closure)
     {
         _insertEvent ??= new RawStatement(_connection, """
-            INSERT OR REPLACE INTO events (execution_arn, id, previous_id, timestamp_ms, type, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
+            INSERT OR REPLACE INTO events (execution_seq, id, previous_id, timestamp_ms, type, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6);
             """);
+        var executionSeq = ExecutionSeq(transaction, executionArn);
         foreach (var (historyEvent, details) in events)
         {
             _insertEvent.Run(statement =>
             {
-                raw.sqlite3_bind_text(statement, 1, executionArn);
+                raw.sqlite3_bind_int64(statement, 1, executionSeq);
                 raw.sqlite3_bind_int64(statement, 2, historyEvent.Id);
                 raw.sqlite3_bind_int64(statement, 3, historyEvent.PreviousEventId);
                 raw.sqlite3_bind_int64(statement, 4, historyEvent.Timestamp.ToUnixTimeMilliseconds());
@@ -535,20 +542,35 @@ public sealed class SqliteStateStore : IDisposable
         """;
 
     private const string EventsColumns = """
-        execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
-        type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id)
+        execution_seq INTEGER NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+        type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_seq, id)
         """;
+
+    /// <summary>The execution's seq, which keys its events; an execution the store does not hold has no history to append to.</summary>
+    private long ExecutionSeq(SqliteTransaction transaction, string executionArn)
+    {
+        var find = Command("SELECT seq FROM executions WHERE arn = $arn", transaction);
+        find.Parameters.AddWithValue("$arn", executionArn);
+        return find.ExecuteScalar() is long seq
+            ? seq
+            : throw new InvalidOperationException($"No execution {executionArn} is stored, so its events cannot be");
+    }
+
+    /// <summary>The events of the execution with ARN $arn.</summary>
+    private const string EventsOfExecution = "events WHERE execution_seq = (SELECT seq FROM executions WHERE arn = $arn)";
 
     private const string CheckpointSql = """
         INSERT INTO checkpoints (arn, checkpoint) SELECT $arn, $checkpoint WHERE EXISTS (SELECT 1 FROM executions WHERE arn = $arn AND status = 'RUNNING')
         ON CONFLICT (arn) DO UPDATE SET checkpoint = excluded.checkpoint;
         """;
 
+    private const string CloseIfEndedSql = CloseSql + $"""
+         AND (SELECT type FROM {EventsOfExecution} ORDER BY id DESC LIMIT 1)
+            IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut');
+        """;
+
     private void CloseIfEnded(SqliteTransaction transaction, string executionArn, ExecutionClosure closure) =>
-        Run(transaction, CloseSql + """
-             AND (SELECT type FROM events WHERE execution_arn = $arn ORDER BY id DESC LIMIT 1)
-                IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut');
-            """, c => BindClosure(c, executionArn, closure));
+        Run(transaction, CloseIfEndedSql, c => BindClosure(c, executionArn, closure));
 
     public void SaveCheckpoint(string executionArn, ExecutionCheckpoint checkpoint)
     {
@@ -566,7 +588,7 @@ public sealed class SqliteStateStore : IDisposable
     /// <summary>Events with ids in [<paramref name="fromId"/>, <paramref name="toId"/>], ascending or descending.</summary>
     public IReadOnlyList<HistoryEvent> GetEvents(string executionArn, long fromId, long toId, int limit, bool descending)
     {
-        var sql = "SELECT id, previous_id, timestamp_ms, type, details FROM events WHERE execution_arn = $arn AND id BETWEEN $from AND $to ORDER BY id "
+        var sql = "SELECT id, previous_id, timestamp_ms, type, details FROM " + EventsOfExecution + " AND id BETWEEN $from AND $to ORDER BY id "
             + (descending ? "DESC" : "ASC") + " LIMIT $limit";
         return Query(sql, c =>
         {
@@ -583,7 +605,7 @@ public sealed class SqliteStateStore : IDisposable
     }
 
     public long LastEventId(string executionArn) =>
-        Query("SELECT COALESCE(MAX(id), 0) FROM events WHERE execution_arn = $arn", c => c.Parameters.AddWithValue("$arn", executionArn), r => r.GetInt64(0))[0];
+        Query("SELECT COALESCE(MAX(id), 0) FROM " + EventsOfExecution, c => c.Parameters.AddWithValue("$arn", executionArn), r => r.GetInt64(0))[0];
 
     private static void BindClosure(SqliteCommand command, string executionArn, ExecutionClosure closure)
     {
