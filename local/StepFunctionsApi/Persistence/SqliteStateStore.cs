@@ -41,6 +41,9 @@ public sealed class SqliteStateStore : IDisposable
     private readonly ConcurrentDictionary<string, StateMachineRecord> _machines = new(StringComparer.Ordinal);
     // Definition text → its row id, for the writer thread; cleared whenever a transaction rolls back, as its ids may be gone.
     private readonly Dictionary<string, long> _definitionIds = new(StringComparer.Ordinal);
+
+    // The writer's running executions' seqs, each looked up once instead of once per append; dropped when one ends.
+    private readonly Dictionary<string, long> _executionSeqs = new(StringComparer.Ordinal);
     // The history insert, the store's most frequent statement, bound straight from UTF-8 (writer thread only).
     private RawStatement? _insertEvent;
     private int _machinesVersion;
@@ -218,6 +221,13 @@ public sealed class SqliteStateStore : IDisposable
             transaction.Commit();
             DisposeCommands(_commands);
         }
+    }
+
+    /// <summary>A failed transaction may have inserted the definitions and executions whose ids the writer remembers.</summary>
+    private void ForgetUncommittedIds()
+    {
+        _definitionIds.Clear();
+        _executionSeqs.Clear();
     }
 
     /// <summary>The id of a stored definition, adding it the first time: executions of one state machine version share one copy.</summary>
@@ -467,6 +477,7 @@ public sealed class SqliteStateStore : IDisposable
             if ((closure ?? PersistingObserver.ClosureFrom(historyEvent)) is { } ending)
             {
                 Run(transaction, CloseSql, close => BindClosure(close, executionArn, ending));
+                _executionSeqs.Remove(executionArn);
             }
             else if (historyEvent.Type == "ExecutionRedriven")
             {
@@ -549,11 +560,15 @@ public sealed class SqliteStateStore : IDisposable
     /// <summary>The execution's seq, which keys its events; an execution the store does not hold has no history to append to.</summary>
     private long ExecutionSeq(SqliteTransaction transaction, string executionArn)
     {
+        if (_executionSeqs.TryGetValue(executionArn, out var seq))
+        {
+            return seq;
+        }
         var find = Command("SELECT seq FROM executions WHERE arn = $arn", transaction);
         find.Parameters.AddWithValue("$arn", executionArn);
-        return find.ExecuteScalar() is long seq
-            ? seq
-            : throw new InvalidOperationException($"No execution {executionArn} is stored, so its events cannot be");
+        seq = find.ExecuteScalar() as long? ?? throw new InvalidOperationException($"No execution {executionArn} is stored, so its events cannot be");
+        _executionSeqs[executionArn] = seq;
+        return seq;
     }
 
     /// <summary>The events of the execution with ARN $arn.</summary>
@@ -721,12 +736,12 @@ public sealed class SqliteStateStore : IDisposable
             }
             catch (Exception ex) when (batch.Count > 1)
             {
-                _definitionIds.Clear();
+                ForgetUncommittedIds();
                 batchFailure = ex;
             }
             catch (Exception ex)
             {
-                _definitionIds.Clear();
+                ForgetUncommittedIds();
                 Fail(batch[0], ex);
                 return;
             }
@@ -742,7 +757,7 @@ public sealed class SqliteStateStore : IDisposable
                     }
                     catch (Exception ex)
                     {
-                        _definitionIds.Clear();
+                        ForgetUncommittedIds();
                         Fail(write, ex);
                         continue;
                     }
