@@ -18,9 +18,14 @@ public static class RedriveEligibility
         {
             return "Execution is of type EXPRESS and cannot be redriven.";
         }
-        if (status is ExecutionStatus.RUNNING or ExecutionStatus.SUCCEEDED)
+        // Constant texts: every description of a running execution asks, and most never show the answer.
+        if (status is ExecutionStatus.RUNNING)
         {
-            return $"Execution is {status} and cannot be redriven.";
+            return "Execution is RUNNING and cannot be redriven.";
+        }
+        if (status is ExecutionStatus.SUCCEEDED)
+        {
+            return "Execution is SUCCEEDED and cannot be redriven.";
         }
         if (historyEvents >= maxHistoryEvents - 1)
         {
