@@ -109,6 +109,20 @@ public static partial class OrdersApi
     /// <summary>Reads at most the contract's size limit; null when the body is larger (chunked bodies have no Content-Length).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (request.ContentLength is { } length)
+        {
+            // The caller has refused a declared length over the limit; Kestrel ends the body at the declared length.
+            var body = new byte[length];
+            var filled = 0;
+            int got;
+            while (filled < body.Length && (got = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += got;
+            }
+
+            return filled == body.Length ? body : body[..filled];
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
