@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StatesLanguage.Json;
@@ -28,24 +31,47 @@ public sealed record ExecutionCheckpoint(string StateName, string StateInput, in
     /// <summary>The checkpoint as one JSON object, for a store.</summary>
     public string ToJson()
     {
-        var obj = new JsonObject
+        // Written straight to UTF-8: a checkpoint is saved after every state, and building it as nodes first cost more
+        // than the write.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("stateName", StateName);
+        writer.WriteString("stateInput", StateInput);
+        writer.WriteNumber("lastEventId", LastEventId);
+        writer.WriteStartObject("retryCounts");
+        foreach (var (retrier, count) in RetryCounts)
         {
-            ["stateName"] = StateName,
-            ["stateInput"] = StateInput,
-            ["lastEventId"] = LastEventId,
-            ["retryCounts"] = new JsonObject(RetryCounts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-        };
+            writer.WriteNumber(retrier, count);
+        }
+        writer.WriteEndObject();
         if (Variables is not null)
         {
-            obj["variables"] = Variables;
+            writer.WriteString("variables", Variables);
         }
         if (CompletedChildren is not null)
         {
-            obj["completedChildren"] = new JsonObject(CompletedChildren.OrderBy(p => p.Key)
-                .Select(p => KeyValuePair.Create(p.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)p.Value)));
+            writer.WriteStartObject("completedChildren");
+            foreach (var (index, output) in CompletedChildren.OrderBy(p => p.Key))
+            {
+                writer.WriteString(index.ToString(CultureInfo.InvariantCulture), output);
+            }
+            writer.WriteEndObject();
         }
-        return JsonUtil.Serialize(obj);
+        writer.WriteEndObject();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
     /// <exception cref="FormatException">The text is not a checkpoint.</exception>
