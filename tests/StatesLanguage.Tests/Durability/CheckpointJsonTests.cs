@@ -11,7 +11,7 @@ public sealed class CheckpointJsonTests
     public static TheoryData<ExecutionCheckpoint> Checkpoints => new()
     {
         new ExecutionCheckpoint("Reserve", """{"orderId":"o-1","lines":[{"sku":"SKU-1","quantity":2}]}""", 7, new Dictionary<string, int>()),
-        new ExecutionCheckpoint("Charge \"card\" é ✓ \u0001", """{"note":"line\nbreak <b>&</b> 'quoted' \\ back"}""", 12,
+        new ExecutionCheckpoint("Charge \"card\" é ✓ \t", """{"note":"line\nbreak <b>&</b> 'quoted' \\ back"}""", 12,
             new Dictionary<string, int> { ["0"] = 2, ["1"] = 1 })
         {
             Variables = """{"attempt":3,"reason":"PaymentGatewayUnavailable"}""",
