@@ -313,8 +313,8 @@ public sealed class PreparedConnection(SqliteConnection connection) : IDisposabl
 
     public SqliteConnection Connection { get; } = connection;
 
-    /// <summary>The prepared command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/>.</summary>
-    public SqliteCommand Command(string sql, SqliteTransaction transaction)
+    /// <summary>The prepared command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/> (null: none).</summary>
+    public SqliteCommand Command(string sql, SqliteTransaction? transaction)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {

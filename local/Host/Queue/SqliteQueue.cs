@@ -20,7 +20,7 @@ public sealed class SqliteQueue : IDisposable
 {
     private readonly TimeProvider _clock;
     private readonly PreparedConnection _writeConnection;
-    private readonly SqliteConnection _readConnection;
+    private readonly PreparedConnection _readConnection;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _reader = new();
     private readonly Lock _sendsGate = new();
@@ -53,7 +53,7 @@ public sealed class SqliteQueue : IDisposable
             CREATE INDEX IF NOT EXISTS queue_messages_in_flight ON queue_messages (receipt_handle) WHERE receipt_handle IS NOT NULL;
             """);
         KeepDepths(_writeConnection.Connection);
-        _readConnection = Open(connectionString);
+        _readConnection = new PreparedConnection(Open(connectionString));
     }
 
     /// <summary>
@@ -233,9 +233,9 @@ public sealed class SqliteQueue : IDisposable
     /// <summary>Peeks at the dead-letter queue without receiving, oldest first.</summary>
     public Task<IReadOnlyList<(string MessageId, string Body, IReadOnlyDictionary<string, string> Attributes)>> ListDeadLettersAsync(
         CancellationToken cancellationToken = default) =>
-        Read<IReadOnlyList<(string, string, IReadOnlyDictionary<string, string>)>>(command =>
+        Read<IReadOnlyList<(string, string, IReadOnlyDictionary<string, string>)>>(
+            "SELECT message_id, body, attributes FROM queue_messages WHERE queue = $queue ORDER BY sent_at, rowid", command =>
         {
-            command.CommandText = "SELECT message_id, body, attributes FROM queue_messages WHERE queue = $queue ORDER BY sent_at, rowid";
             command.Parameters.AddWithValue("$queue", DeadLetterName);
             var messages = new List<(string, string, IReadOnlyDictionary<string, string>)>();
             using var reader = command.ExecuteReader();
@@ -286,9 +286,8 @@ public sealed class SqliteQueue : IDisposable
         }
     }
 
-    private Task<long> CountAsync(string queue) => Read(command =>
+    private Task<long> CountAsync(string queue) => Read("SELECT COALESCE((SELECT depth FROM queue_depths WHERE queue = $queue), 0)", command =>
     {
-        command.CommandText = "SELECT COALESCE((SELECT depth FROM queue_depths WHERE queue = $queue), 0)";
         command.Parameters.AddWithValue("$queue", queue);
         return (long)command.ExecuteScalar()!;
     });
@@ -362,15 +361,15 @@ public sealed class SqliteQueue : IDisposable
         }
     }
 
-    private Task<T> Read<T>(Func<SqliteCommand, T> work)
+    /// <summary>Runs <paramref name="work"/> with the read connection's prepared command for <paramref name="sql"/>.</summary>
+    private Task<T> Read<T>(string sql, Func<SqliteCommand, T> work)
     {
         try
         {
             lock (_reader)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                using var command = _readConnection.CreateCommand();
-                return Task.FromResult(work(command));
+                return Task.FromResult(work(_readConnection.Command(sql, transaction: null)));
             }
         }
         catch (Exception exception)
