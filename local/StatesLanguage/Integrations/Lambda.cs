@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StatesLanguage.Json;
@@ -113,11 +112,7 @@ internal static class AwsMetadata
 {
     private static HttpDate _date = new(0, "");
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static readonly ReusableJsonWriter Response = new();
 
     private static readonly JsonDocumentOptions ResponseOptions = new() { MaxDepth = 513 };
 
@@ -128,10 +123,7 @@ internal static class AwsMetadata
     /// </summary>
     public static Utf8JsonWriter StartResponse()
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
+        var writer = Response.Start();
         writer.WriteStartObject();
         return writer;
     }
@@ -140,8 +132,7 @@ internal static class AwsMetadata
     public static JsonNode FinishResponse(Utf8JsonWriter writer)
     {
         writer.WriteEndObject();
-        writer.Flush();
-        return JsonNode.Parse(t_buffer!.WrittenSpan, documentOptions: ResponseOptions)!;
+        return JsonNode.Parse(Response.Written(), documentOptions: ResponseOptions)!;
     }
 
     /// <summary>Writes the SdkHttpMetadata and SdkResponseMetadata members AWS SDK integrations return.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -33,10 +32,7 @@ public sealed record ExecutionCheckpoint(string StateName, string StateInput, in
     {
         // Written straight to UTF-8: a checkpoint is saved after every state, and building it as nodes first cost more
         // than the write.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
-        writer.Reset(buffer);
+        var writer = Text.Start();
         writer.WriteStartObject();
         writer.WriteString("stateName", StateName);
         writer.WriteString("stateInput", StateInput);
@@ -61,17 +57,10 @@ public sealed record ExecutionCheckpoint(string StateName, string StateInput, in
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
-        writer.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(Text.Written());
     }
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static readonly ReusableJsonWriter Text = new(new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
     /// <exception cref="FormatException">The text is not a checkpoint.</exception>

@@ -1,12 +1,11 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using SQLitePCL;
+using StatesLanguage.Json;
 using StatesLanguage.Runtime;
 
 namespace StepFunctionsApi.Persistence;
@@ -417,8 +416,7 @@ public sealed class SqliteStateStore : IDisposable
         Enqueue(transaction => Append(transaction, executionArn, serialized, checkpointJson, null), wait: false);
     }
 
-    [ThreadStatic]
-    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_detailsWriter;
+    private static readonly ReusableJsonWriter DetailsText = new();
 
     /// <summary>Each event's details as UTF-8 JSON, the text SQLite stores, written without a JsonObject or a string between.</summary>
     private static (HistoryEvent Event, byte[]? Details)[] Serialized(IReadOnlyList<HistoryEvent> events)
@@ -432,20 +430,10 @@ public sealed class SqliteStateStore : IDisposable
                 serialized[i] = (historyEvent, null);
                 continue;
             }
-            var (buffer, writer) = t_detailsWriter ??= NewDetailsWriter();
-            buffer.ResetWrittenCount();
-            writer.Reset(buffer);
-            historyEvent.WriteDetails(writer);
-            writer.Flush();
-            serialized[i] = (historyEvent, buffer.WrittenSpan.ToArray());
+            historyEvent.WriteDetails(DetailsText.Start());
+            serialized[i] = (historyEvent, DetailsText.Written().ToArray());
         }
         return serialized;
-    }
-
-    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewDetailsWriter()
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     // Runs on the writer thread inside a batch's transaction.
