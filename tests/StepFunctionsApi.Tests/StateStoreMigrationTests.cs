@@ -183,21 +183,17 @@ public sealed class StateStoreMigrationTests : IDisposable
         }
     }
 
-    private void Execute(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => OnDatabase(sql, command => command.ExecuteNonQuery());
 
-    private long Scalar(string sql)
+    private long Scalar(string sql) => OnDatabase(sql, command => (long)command.ExecuteScalar()!);
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own, outside the store.</summary>
+    private T OnDatabase<T>(string sql, Func<SqliteCommand, T> run)
     {
         using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        return run(command);
     }
 }
